@@ -1,0 +1,34 @@
+# The two commands of this project are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+ODOO_VENV ?= /opt/odoo/venv
+ODOO_SRC ?= /opt/odoo/18.0
+export ODOO_VENV ODOO_SRC
+
+DEV_STAMP := .local/dev-deps.stamp
+
+.PHONY: demo test lint readme stop dev-deps
+
+demo: $(DEV_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
+	@tools/demo.sh
+
+test: $(DEV_STAMP)  ## fresh database, module installed, all tests (pytest-odoo), uninstall
+	@tools/test.sh
+
+lint: $(DEV_STAMP)  ## ruff + pylint-odoo mandatory checks + README.rst freshness
+	@tools/lint.sh
+
+readme:  ## regenerate account_debt_followup/README.rst from readme/ fragments
+	@python3 tools/gen_readme.py
+
+stop:  ## stop the embedded PostgreSQL cluster
+	@tools/pg.sh stop
+
+dev-deps: $(DEV_STAMP)
+
+# Dev tools go into the Odoo virtualenv; installed again when requirements-dev.txt changes.
+$(DEV_STAMP): requirements-dev.txt
+	@if [ ! -x "$(ODOO_VENV)/bin/pip" ]; then \
+	    echo "ERROR: no virtualenv at ODOO_VENV=$(ODOO_VENV) (ODOO_SRC=$(ODOO_SRC))." >&2; \
+	    echo "       Install Odoo 18.0 by hand first: see README.md, Prerequisites." >&2; exit 1; fi
+	"$(ODOO_VENV)/bin/pip" install -q -r requirements-dev.txt
+	@mkdir -p .local && touch $@

@@ -1,0 +1,22 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Debt Follow-up and Credit Control",
+    "summary": "Credit limits, exposure and overdue debt per customer, "
+    "credit control at sale confirmation, staged payment reminders",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/account-debt-followup/account_debt_followup",
+    "author": "account_debt_followup contributors",
+    "license": "LGPL-3",
+    "depends": ["account", "sale_management", "mail", "portal"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/security.xml",
+        "views/res_partner_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

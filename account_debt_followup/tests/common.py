@@ -1,0 +1,142 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command, fields
+from odoo.tests.common import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DebtFollowupCommon(AccountTestInvoicingCommon):
+    """Invoices, payments and orders built quickly with the ORM, in company currency USD."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.currency = cls.company.currency_id
+        cls.eur = cls.setup_other_currency("EUR")  # 1 USD = 2 EUR from 2017 on
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Consulting day",
+                "type": "service",
+                "invoice_policy": "order",
+                "lst_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "property_account_income_id": cls.company_data["default_account_revenue"].id,
+            }
+        )
+        cls.eur_pricelist = cls.env["product.pricelist"].create(
+            {"name": "EUR prices", "currency_id": cls.eur.id, "company_id": cls.company.id}
+        )
+        cls.credit_user = new_test_user(
+            cls.env,
+            login="credit_user",
+            groups="base.group_user,account_debt_followup.group_credit_user",
+            company_id=cls.company.id,
+        )
+        cls.credit_manager = new_test_user(
+            cls.env,
+            login="credit_manager",
+            groups="base.group_user,account_debt_followup.group_credit_manager",
+            company_id=cls.company.id,
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="salesman",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def _create_invoice(
+        cls,
+        partner,
+        amount,
+        invoice_date,
+        due_date=None,
+        currency=None,
+        move_type="out_invoice",
+        post=True,
+        company=None,
+        taxes=None,
+    ):
+        company = company or cls.company
+        values = {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": invoice_date and fields.Date.to_date(invoice_date),
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Debt follow-up test line",
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set((taxes or cls.env["account.tax"]).ids)],
+                    }
+                )
+            ],
+        }
+        if due_date:
+            values["invoice_date_due"] = fields.Date.to_date(due_date)
+        move = cls.env["account.move"].with_company(company).create(values)
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _register_payment(cls, invoice, amount, date):
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": fields.Date.to_date(date)})
+        )
+        return wizard._create_payments()
+
+    @classmethod
+    def _create_order(
+        cls,
+        partner,
+        price_unit,
+        qty=1.0,
+        pricelist=None,
+        confirm=True,
+        company=None,
+        taxes=None,
+        date_order=None,
+    ):
+        company = company or cls.company
+        values = {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": cls.product.id,
+                        "product_uom_qty": qty,
+                        "price_unit": price_unit,
+                        "tax_id": [Command.set((taxes or cls.env["account.tax"]).ids)],
+                    }
+                )
+            ],
+        }
+        if pricelist:
+            values["pricelist_id"] = pricelist.id
+        if date_order:
+            values["date_order"] = fields.Datetime.to_datetime(date_order)
+        order = cls.env["sale.order"].with_company(company).create(values)
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def _count_queries(self, func):
+        """Number of SQL queries ``func`` runs on a cold record cache, once Odoo's ormcaches
+        (access rights, record rules) are warm and nothing is pending to write."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        func()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        return self.cr.sql_log_count - before

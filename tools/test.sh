@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make test: a fresh database in the embedded cluster, the module installed (with demo data),
+# every test run with pytest-odoo, then the module uninstalled. Warnings in the Odoo log fail.
+source "$(dirname "$0")/lib.sh"
+find_odoo
+pg_start
+DB="${TEST_DB:-adf_test}"
+LOG_DIR="$LOCAL_DIR/log"; mkdir -p "$LOG_DIR"
+CONF=$(write_odoo_conf test.conf "http_port = ${TEST_HTTP_PORT:-$(free_port)}" "workers = 0" \
+       "max_cron_threads = 0")
+
+check_log() {  # $1 log file, $2 step name: fail on any WARNING, ERROR or CRITICAL line
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$1" >/dev/null; then
+        grep -E -A5 '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$1" >&2
+        die "$2: Odoo logged warnings or errors (full log: $1)"
+    fi
+}
+
+info "fresh test database '$DB'"
+psql_cmd -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
+rm -rf "$LOCAL_DIR/data/filestore/$DB"
+
+info "installing account_debt_followup with its dependencies and demo data"
+odoo_python -m odoo -c "$CONF" -d "$DB" -i account_debt_followup --stop-after-init \
+    --log-level=warn --logfile="$LOG_DIR/install.log" || die "install failed (log: $LOG_DIR/install.log)"
+check_log "$LOG_DIR/install.log" "install"
+
+info "running the tests (pytest-odoo)"
+cd "$PROJECT_ROOT"
+set +e
+odoo_python -m pytest account_debt_followup/tests -p no:cacheprovider \
+    --odoo-config="$CONF" --odoo-database="$DB" --odoo-log-level=warn --odoo-http "$@"
+status=$?
+set -e
+[ "$status" = 0 ] || die "tests failed (pytest exit code $status)"
+
+info "uninstalling account_debt_followup"
+odoo_python -m odoo shell -c "$CONF" -d "$DB" --no-http --log-level=warn \
+    --logfile="$LOG_DIR/uninstall.log" >"$LOG_DIR/uninstall.out" 2>&1 <<'PY' || { cat "$LOG_DIR/uninstall.out" >&2; die "uninstall failed"; }
+module = env["ir.module.module"].search([("name", "=", "account_debt_followup")])
+module.button_immediate_uninstall()
+env.cr.execute("SELECT count(*) FROM ir_model_fields WHERE name LIKE 'debt\\_%%'")
+left = env.cr.fetchone()[0]
+assert module.state == "uninstalled", module.state
+assert not left, "%s fields of the module are left after uninstall" % left
+print("uninstall: ok")
+PY
+grep -q "uninstall: ok" "$LOG_DIR/uninstall.out" || { cat "$LOG_DIR/uninstall.out" >&2; die "uninstall check did not run"; }
+check_log "$LOG_DIR/uninstall.log" "uninstall"
+info "all good: install, tests and uninstall passed"
