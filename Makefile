@@ -6,7 +6,7 @@ export ODOO_VENV ODOO_SRC
 
 DEV_STAMP := .local/dev-deps.stamp
 
-.PHONY: demo test lint readme stop dev-deps
+.PHONY: demo test lint readme stop dev-deps i18n
 
 demo: $(DEV_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
 	@tools/demo.sh
@@ -32,3 +32,6 @@ $(DEV_STAMP): requirements-dev.txt
 	    echo "       Install Odoo 18.0 by hand first: see README.md, Prerequisites." >&2; exit 1; fi
 	"$(ODOO_VENV)/bin/pip" install -q -r requirements-dev.txt
 	@mkdir -p .local && touch $@
+
+i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
+	@tools/i18n.sh

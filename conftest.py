@@ -26,12 +26,11 @@ class _LogCollector(logging.Handler):
 
 
 _collector = _LogCollector()
+_outside_tests = []
 
 
 def _describe(records):
-    return "\n".join(
-        f"  {record.levelname} {record.name}: {record.getMessage()}" for record in records
-    )
+    return "\n".join(f"  {record.levelname} {record.name}: {record.getMessage()}" for record in records)
 
 
 def pytest_configure(config):
@@ -40,14 +39,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fail_on_logged_warnings():
-    _collector.take_unreported()  # what was logged before the test is reported at session end
+    _outside_tests.extend(_collector.take_unreported())  # class set-up: reported at session end
     yield
     records = _collector.take_unreported()
     if records:
         pytest.fail("Odoo logged warnings or errors during this test:\n" + _describe(records))
-
-
-_outside_tests = []
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -5,7 +5,6 @@
     "credit control at sale confirmation, staged payment reminders",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
-    "website": "https://github.com/account-debt-followup/account_debt_followup",
     "author": "account_debt_followup contributors",
     "license": "LGPL-3",
     "depends": ["account", "sale_management", "mail", "portal"],
@@ -17,6 +16,4 @@
     "demo": [
         "demo/res_partner_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -3,6 +3,10 @@
 # every test run with pytest-odoo, then the module uninstalled. Warnings in the Odoo log fail.
 source "$(dirname "$0")/lib.sh"
 find_odoo
+find_pg_bin
+if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    trap pg_stop EXIT   # started here, so stopped here
+fi
 pg_start
 DB="${TEST_DB:-adf_test}"
 LOG_DIR="$LOCAL_DIR/log"; mkdir -p "$LOG_DIR"

@@ -1,10 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 DEBT_GROUPS = (
-    "account_debt_followup.group_credit_user,"
-    "account.group_account_invoice,account.group_account_readonly"
+    "account_debt_followup.group_credit_user,account.group_account_invoice,account.group_account_readonly"
 )
 
 
@@ -27,8 +26,7 @@ class ResPartner(models.Model):
         string="Open Receivable",
         compute="_compute_debt_figures",
         groups=DEBT_GROUPS,
-        help="Posted customer invoices, credit notes and payments not yet reconciled, "
-        "in company currency.",
+        help="Posted customer invoices, credit notes and payments not yet reconciled, in company currency.",
     )
     debt_draft_invoice_amount = fields.Monetary(
         string="Draft Invoices",
@@ -197,16 +195,37 @@ class ResPartner(models.Model):
     def _flush_debt_sources(self):
         """Write pending ORM changes of the tables the debt query reads."""
         self.env["account.move.line"].flush_model(
-            ["account_id", "amount_residual", "company_id", "date", "date_maturity", "parent_state",
-             "partner_id", "reconciled", "balance", "amount_currency", "price_total", "move_id"]
+            [
+                "account_id",
+                "amount_residual",
+                "company_id",
+                "date",
+                "date_maturity",
+                "parent_state",
+                "partner_id",
+                "reconciled",
+                "balance",
+                "amount_currency",
+                "price_total",
+                "move_id",
+            ]
         )
         self.env["account.move"].flush_model(
             ["amount_total_signed", "company_id", "move_type", "partner_id", "state"]
         )
         self.env["sale.order"].flush_model(["company_id", "currency_rate", "partner_id", "state"])
         self.env["sale.order.line"].flush_model(
-            ["display_type", "invoice_lines", "is_downpayment", "order_id", "price_total",
-             "product_id", "product_uom_qty", "qty_delivered", "qty_invoiced"]
+            [
+                "display_type",
+                "invoice_lines",
+                "is_downpayment",
+                "order_id",
+                "price_total",
+                "product_id",
+                "product_uom_qty",
+                "qty_delivered",
+                "qty_invoiced",
+            ]
         )
         self.env["product.template"].flush_model(["invoice_policy"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
@@ -216,7 +235,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
         action.update(
-            name=_("Open Items of %(partner)s", partner=self.commercial_partner_id.display_name),
+            name=self.env._("Open Items of %(partner)s", partner=self.commercial_partner_id.display_name),
             domain=[
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("account_type", "=", "asset_receivable"),

@@ -1,1 +1,1 @@
-from . import test_partner_debt
+from . import test_i18n, test_partner_debt

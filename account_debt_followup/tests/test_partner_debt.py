@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -35,9 +34,7 @@ class TestPartnerDebt(DebtFollowupCommon):
                 cls.customer, 1000.0, "2024-05-01", due_date="2024-05-31"
             )
             cls._register_payment(cls.inv_partly_paid, 400.0, "2024-06-10")
-            cls._create_invoice(
-                cls.customer, 300.0, "2024-06-01", due_date="2024-06-15", currency=cls.eur
-            )
+            cls._create_invoice(cls.customer, 300.0, "2024-06-01", due_date="2024-06-15", currency=cls.eur)
             cls._create_invoice(cls.customer, 500.0, "2024-06-20", due_date="2024-07-20")
             cls._create_invoice(
                 cls.customer, 100.0, "2024-06-25", due_date="2024-06-25", move_type="out_refund"
@@ -110,12 +107,19 @@ class TestPartnerDebt(DebtFollowupCommon):
         customer.invalidate_recordset()
         self.assertRecordValues(
             customer,
-            [{"debt_draft_invoice_amount": 330.0, "debt_uninvoiced_order_amount": 0.0, "debt_exposure": 330.0}],
+            [
+                {
+                    "debt_draft_invoice_amount": 330.0,
+                    "debt_uninvoiced_order_amount": 0.0,
+                    "debt_exposure": 330.0,
+                }
+            ],
         )
         invoice.action_post()
         customer.invalidate_recordset()
         self.assertRecordValues(
-            customer, [{"debt_open_amount": 330.0, "debt_uninvoiced_order_amount": 0.0, "debt_exposure": 330.0}]
+            customer,
+            [{"debt_open_amount": 330.0, "debt_uninvoiced_order_amount": 0.0, "debt_exposure": 330.0}],
         )
 
     def test_down_payment_is_not_counted_twice(self):
@@ -135,14 +139,21 @@ class TestPartnerDebt(DebtFollowupCommon):
         self._register_payment(down_payment, 330.0, "2024-06-30")
         customer.invalidate_recordset()
         self.assertRecordValues(
-            customer, [{"debt_open_amount": 0.0, "debt_uninvoiced_order_amount": 770.0, "debt_exposure": 770.0}]
+            customer,
+            [{"debt_open_amount": 0.0, "debt_uninvoiced_order_amount": 770.0, "debt_exposure": 770.0}],
         )
         final = order._create_invoices(final=True)
         self.assertEqual(final.amount_total, 770.0)
         customer.invalidate_recordset()
         self.assertRecordValues(
             customer,
-            [{"debt_draft_invoice_amount": 770.0, "debt_uninvoiced_order_amount": 0.0, "debt_exposure": 770.0}],
+            [
+                {
+                    "debt_draft_invoice_amount": 770.0,
+                    "debt_uninvoiced_order_amount": 0.0,
+                    "debt_exposure": 770.0,
+                }
+            ],
         )
 
     def test_salesman_cannot_read_debt_figures(self):
