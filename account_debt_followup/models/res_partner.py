@@ -52,7 +52,8 @@ class ResPartner(models.Model):
         string="Overdue Amount",
         compute="_compute_debt_figures",
         groups=DEBT_GROUPS,
-        help="Open receivable whose due date has passed, net of unreconciled payments.",
+        help="Open receivable whose due date has passed, less the payments and credit notes "
+        "not reconciled yet.",
     )
     debt_max_days_overdue = fields.Integer(
         string="Days Overdue",
@@ -115,7 +116,10 @@ class ResPartner(models.Model):
                        aml.amount_residual AS open_amount,
                        0.0 AS draft_amount,
                        0.0 AS to_invoice_amount,
-                       CASE WHEN COALESCE(aml.date_maturity, aml.date) < %(today)s
+                       -- overdue debits, less every credit not reconciled yet whatever its date:
+                       -- a payment received early still pays what is late
+                       CASE WHEN aml.amount_residual < 0
+                              OR COALESCE(aml.date_maturity, aml.date) < %(today)s
                             THEN aml.amount_residual END AS overdue_amount,
                        CASE WHEN COALESCE(aml.date_maturity, aml.date) < %(today)s
                              AND aml.amount_residual > 0

@@ -99,6 +99,16 @@ class TestPartnerDebt(DebtFollowupCommon):
         self.assertEqual(self.customer.debt_overdue_amount, 50.0)  # 150 - 100
         self.assertEqual(self.customer.debt_max_days_overdue, 15)
 
+    def test_unreconciled_payment_dated_later_still_reduces_overdue(self):
+        self.init_payment(200.0, post=True, date="2024-07-05", partner=self.customer)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.debt_open_amount, 950.0)
+        self.assertEqual(self.customer.debt_overdue_amount, 450.0)  # 750 overdue - 100 - 200
+        self.init_payment(2000.0, post=True, date="2024-07-05", partner=self.customer)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.debt_open_amount, -1050.0)
+        self.assertEqual(self.customer.debt_overdue_amount, 0.0)
+
     def test_invoicing_an_order_does_not_count_it_twice(self):
         customer = self.env["res.partner"].create({"name": "Single Order Co"})
         order = self._create_order(customer, 100.0, qty=3.0, taxes=self.tax_10)
