@@ -9,6 +9,16 @@ import logging
 
 import pytest
 
+import odoo.tools
+
+# pytest-odoo imports odoo.tests before it turns test mode on, and Odoo then logs an error
+# ("Importing test framework ... when not running in test mode"). Import it here in test mode.
+# Test mode is not left on: with it, loading the registry would run every module's tests.
+odoo.tools.config["test_enable"] = True
+import odoo.tests  # noqa: E402
+
+odoo.tools.config["test_enable"] = False
+
 
 class _LogCollector(logging.Handler):
     def __init__(self):

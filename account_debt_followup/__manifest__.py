@@ -11,9 +11,18 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
         "views/res_partner_views.xml",
+        "views/debt_credit_rule_views.xml",
+        "views/debt_credit_approval_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/debt_credit_approval_wizard_views.xml",
+        "views/menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/debt_credit_rule_demo.xml",
     ],
 }

@@ -11,7 +11,7 @@ CONF=$(write_odoo_conf i18n.conf "workers = 0")
 if psql_cmd -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
     step=(-u account_debt_followup)
 else
-    step=(-i account_debt_followup --without-demo=all)
+    step=(-i account_debt_followup)  # with demo data: its translatable records are terms too
 fi
 odoo_python -m odoo -c "$CONF" -d "$DB" "${step[@]}" --stop-after-init --log-level=warn
 odoo_python -m odoo -c "$CONF" -d "$DB" --modules=account_debt_followup --log-level=warn \

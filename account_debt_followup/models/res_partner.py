@@ -90,9 +90,11 @@ class ResPartner(models.Model):
             partner.debt_credit_available = limit - exposure if limit else 0.0
             partner.debt_over_limit = bool(limit) and partner.currency_id.compare_amounts(exposure, limit) > 0
 
-    def _get_debt_figures(self, company=None):
+    def _get_debt_figures(self, company=None, exclude_order_ids=()):
         """Debt figures of the commercial partners of ``self`` in ``company`` (default: the
         current company) and its branches, in company currency, with one SQL query.
+
+        :param exclude_order_ids: sales orders left out (those being checked for confirmation)
 
         :return: ``{commercial_partner_id: {"open", "draft", "to_invoice", "overdue", "max_days"}}``
         """
@@ -171,6 +173,7 @@ class ResPartner(models.Model):
              LEFT JOIN product_product product ON product.id = line.product_id
              LEFT JOIN product_template template ON template.id = product.product_tmpl_id
                  WHERE sale.state = 'sale'
+                   AND sale.id != ALL(%(exclude_order_ids)s::int[])
                    AND line.display_type IS NULL
                    AND sale.company_id IN (SELECT id FROM companies)
             )
@@ -183,6 +186,7 @@ class ResPartner(models.Model):
             company_path=f"{company.parent_path}%",
             partner_ids=partner_ids,
             today=today,
+            exclude_order_ids=list(exclude_order_ids),
         )
         currency = company.currency_id
         return {

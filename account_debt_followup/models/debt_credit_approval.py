@@ -1,0 +1,67 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class DebtCreditApproval(models.Model):
+    """A credit manager's decision to let one order, for one amount, pass the credit rules."""
+
+    _name = "debt.credit.approval"
+    _description = "Credit Approval"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "order_id"
+
+    order_id = fields.Many2one(
+        "sale.order", required=True, ondelete="cascade", index=True, check_company=True, readonly=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        help="The commercial partner approved.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Approved By", required=True, readonly=True, default=lambda self: self.env.user
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    reason = fields.Text(required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Order Currency", required=True, readonly=True)
+    amount_approved = fields.Monetary(
+        required=True, readonly=True, help="The order total approved: a larger total needs a new approval."
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    credit_limit = fields.Monetary(currency_field="company_currency_id", readonly=True)
+    exposure_after = fields.Monetary(
+        string="Exposure After the Order", currency_field="company_currency_id", readonly=True
+    )
+    overdue_amount = fields.Monetary(currency_field="company_currency_id", readonly=True)
+    max_days_overdue = fields.Integer(string="Days Overdue", readonly=True)
+    trust = fields.Selection(
+        [("good", "Good Debtor"), ("normal", "Normal Debtor"), ("bad", "Bad Debtor")],
+        string="Debtor Rating",
+        readonly=True,
+    )
+    issues = fields.Text(string="Rules Overridden", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The access rights already limit creation to credit managers; this also covers code
+        # that would create an approval on behalf of a user, unless it runs as superuser.
+        if not self.env.su and not self.env.user.has_group("account_debt_followup.group_credit_manager"):
+            raise AccessError(
+                self.env._("Only a credit manager can approve an order blocked by credit control.")
+            )
+        return super().create(vals_list)
+
+    def _covers(self, order):
+        """Whether this approval still lets ``order`` through: same customer, total not grown."""
+        self.ensure_one()
+        return (
+            self.order_id == order
+            and self.partner_id == order.partner_id.commercial_partner_id
+            and self.currency_id == order.currency_id
+            and order.currency_id.compare_amounts(order.amount_total, self.amount_approved) <= 0
+        )

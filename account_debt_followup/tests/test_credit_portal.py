@@ -1,0 +1,86 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import io
+import json
+
+from PIL import Image
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+
+def _png_signature():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@tagged("post_install", "-at_install")
+class TestCreditPortal(HttpCase):
+    """The customer signs a blocked quotation on the portal, through the real route."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["debt.credit.rule"].create(
+            {
+                "name": "Over credit limit",
+                "rule_type": "credit_limit",
+                "action": "block",
+                "company_id": cls.env.company.id,
+            }
+        )
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Credit Boss",
+                "login": "credit_boss",
+                "groups_id": [Command.set(cls.env.ref("account_debt_followup.group_credit_manager").ids)],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Portal Debtor", "is_company": True})
+        cls.customer.credit_limit = 100.0
+        cls.customer.debt_followup_responsible_id = cls.manager
+        product = cls.env["product.product"].create(
+            {"name": "Item", "type": "service", "taxes_id": [Command.clear()]}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "require_signature": True,
+                "require_payment": False,
+                "order_line": [Command.create({"product_id": product.id, "price_unit": 500.0})],
+            }
+        )
+        cls.order.action_quotation_sent()
+
+    def _accept(self):
+        response = self.url_open(
+            f"/my/orders/{self.order.id}/accept",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "access_token": self.order._portal_ensure_token(),
+                        "name": "Nguyễn Văn An",
+                        "signature": _png_signature(),
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_signed_blocked_quotation_is_not_confirmed_and_a_manager_is_asked(self):
+        result = self._accept()
+        self.assertNotIn("error", result)
+        self.assertEqual(self.order.signed_by, "Nguyễn Văn An")
+        self.assertEqual(self.order.state, "sent", "the signed order waits for the credit approval")
+        self.assertTrue(self.order.debt_approval_requested)
+        self.assertEqual(self.order.activity_ids.user_id, self.manager)
+
+    def test_signed_quotation_within_the_limit_is_confirmed(self):
+        self.customer.credit_limit = 10000.0
+        self._accept()
+        self.assertEqual(self.order.state, "sale")

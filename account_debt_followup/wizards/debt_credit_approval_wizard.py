@@ -1,0 +1,106 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
+
+
+class DebtCreditApprovalWizard(models.TransientModel):
+    _name = "debt.credit.approval.wizard"
+    _description = "Approve an Order Blocked by Credit Control"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    company_id = fields.Many2one(related="order_id.company_id")
+    debt_company_currency_id = fields.Many2one(related="order_id.debt_company_currency_id")
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    amount_total = fields.Monetary(related="order_id.amount_total")
+    issues = fields.Text(related="order_id.debt_credit_issues")
+    credit_limit = fields.Monetary(
+        related="order_id.debt_partner_credit_limit", currency_field="debt_company_currency_id"
+    )
+    exposure_after = fields.Monetary(
+        related="order_id.debt_partner_exposure_after", currency_field="debt_company_currency_id"
+    )
+    overdue_amount = fields.Monetary(
+        related="order_id.debt_partner_overdue", currency_field="debt_company_currency_id"
+    )
+    max_days_overdue = fields.Integer(related="order_id.debt_partner_days_overdue")
+    trust = fields.Selection(related="order_id.debt_partner_trust")
+    reason = fields.Text(required=True, help="Why this order may be confirmed anyway; kept on the order.")
+
+    @api.model
+    def default_get(self, fields_list):
+        self._check_manager()
+        return super().default_get(fields_list)
+
+    def _check_manager(self):
+        if not self.env.user.has_group("account_debt_followup.group_credit_manager"):
+            raise AccessError(
+                self.env._("Only a credit manager can approve an order blocked by credit control.")
+            )
+
+    def action_approve(self):
+        return self._approve(confirm=False)
+
+    def action_approve_and_confirm(self):
+        return self._approve(confirm=True)
+
+    def _approve(self, confirm):
+        self.ensure_one()
+        self._check_manager()
+        order = self.order_id
+        if order.state not in ("draft", "sent"):
+            raise UserError(
+                self.env._("Only a quotation can be approved: %(order)s is not one.", order=order.name)
+            )
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason for the approval."))
+        result = order._debt_credit_evaluate()[order]
+        figures = result["figures"]
+        approval = self.env["debt.credit.approval"].create(
+            {
+                "order_id": order.id,
+                "partner_id": order.partner_id.commercial_partner_id.id,
+                "reason": self.reason.strip(),
+                "currency_id": order.currency_id.id,
+                "amount_approved": order.amount_total,
+                "credit_limit": figures["credit_limit"],
+                "exposure_after": figures["exposure_after"],
+                "overdue_amount": figures["overdue"],
+                "max_days_overdue": figures["max_days"],
+                "trust": figures["trust"] or False,
+                "issues": "\n".join(message for _rule, message in result["issues"]) or False,
+            }
+        )
+        currency = order.debt_company_currency_id
+        order.message_post(
+            body=Markup("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul>")
+            % (
+                self.env._(
+                    "Credit approval by %(user)s for %(amount)s: %(reason)s",
+                    user=approval.user_id.name,
+                    amount=format_amount(self.env, order.amount_total, order.currency_id),
+                    reason=approval.reason,
+                ),
+                self.env._(
+                    "Credit limit: %(amount)s",
+                    amount=format_amount(self.env, figures["credit_limit"], currency),
+                ),
+                self.env._(
+                    "Exposure after the order: %(amount)s",
+                    amount=format_amount(self.env, figures["exposure_after"], currency),
+                ),
+                self.env._(
+                    "Overdue amount: %(amount)s", amount=format_amount(self.env, figures["overdue"], currency)
+                ),
+                self.env._("Days overdue: %(days)s", days=figures["max_days"]),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        order.activity_feedback(
+            ["account_debt_followup.mail_activity_type_credit_approval"], feedback=self.env._("Approved")
+        )
+        if confirm:
+            order.action_confirm()
+        return {"type": "ir.actions.act_window_close"}
