@@ -1,8 +1,13 @@
-from . import (
-    debt_credit_approval,
-    debt_credit_guard,
-    debt_credit_rule,
-    payment_transaction,
-    res_partner,
-    sale_order,
-)
+from . import account_move_line
+from . import debt_credit_approval
+from . import debt_credit_guard
+from . import debt_credit_rule
+from . import debt_followup_history
+from . import debt_followup_level
+from . import debt_payment_promise
+from . import payment_transaction
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import res_partner_followup
+from . import sale_order

@@ -58,6 +58,7 @@ class ResPartner(models.Model):
     debt_max_days_overdue = fields.Integer(
         string="Days Overdue",
         compute="_compute_debt_figures",
+        search="_search_debt_max_days_overdue",
         groups=DEBT_GROUPS,
         help="Days since the due date of the oldest unpaid overdue invoice.",
     )
@@ -252,5 +253,7 @@ class ResPartner(models.Model):
                 ("company_id", "child_of", self.env.company.id),
             ],
             context={"search_default_group_by_move": False},
+            views=[(self.env.ref("account_debt_followup.account_move_line_view_list_followup").id, "list")],
+            view_mode="list",
         )
         return action

@@ -1,1 +1,2 @@
 from . import debt_credit_approval_wizard
+from . import debt_followup_send_wizard

@@ -1,0 +1,73 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class DebtFollowupHistory(models.Model):
+    """Every reminder, call or letter sent to a customer, one row per customer, level and day."""
+
+    _name = "debt.followup.history"
+    _description = "Follow-up History"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    level_id = fields.Many2one("debt.followup.level", check_company=True, readonly=True, ondelete="restrict")
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    state = fields.Selection(
+        [("done", "Done"), ("failed", "Failed")], required=True, default="done", readonly=True
+    )
+    channels = fields.Char(readonly=True, help="What was done: email, letter, activity.")
+    line_ids = fields.Many2many(
+        "account.move.line",
+        relation="debt_followup_history_line_rel",
+        column1="history_id",
+        column2="line_id",
+        string="Items Reminded",
+        readonly=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(readonly=True)
+    amount_overdue = fields.Monetary(readonly=True)
+    mail_message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
+    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True, ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    note = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_company_level_date_uniq",
+            "UNIQUE(partner_id, company_id, level_id, date)",
+            "A customer is reminded once a day per follow-up level.",
+        ),
+    ]
+
+    def _claim(self, partner, company, level, date):
+        """Insert the history row of a reminder about to be sent, or return an empty recordset
+        when one exists already: a second run the same day, a run resumed after a crash, or
+        another server running the same job never send it again."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO debt_followup_history
+                       (partner_id, company_id, level_id, date, user_id, state,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%(partner)s, %(company)s, %(level)s, %(date)s, %(user)s, 'done',
+                        %(user)s, NOW() AT TIME ZONE 'UTC', %(user)s, NOW() AT TIME ZONE 'UTC')
+                ON CONFLICT (partner_id, company_id, level_id, date) DO NOTHING
+                RETURNING id
+                """,
+                partner=partner.id,
+                company=company.id,
+                level=level.id,
+                date=date,
+                user=self.env.uid,
+            ),
+            # two servers claiming the same reminder: one fails with a serialization error, on purpose
+            log_exceptions=False,
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()

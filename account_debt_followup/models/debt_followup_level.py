@@ -1,0 +1,96 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DebtFollowupLevel(models.Model):
+    """A stage of the reminder process: what to do once an invoice is some days past due."""
+
+    _name = "debt.followup.level"
+    _description = "Follow-up Level"
+    _order = "company_id, delay, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    delay = fields.Integer(
+        string="Days After Due Date",
+        required=True,
+        help="The level applies to an invoice this number of days after its due date; "
+        "negative for a courtesy reminder before the due date, 0 on the due date.",
+    )
+    send_email = fields.Boolean(string="Send an Email", default=True)
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'res.partner')]",
+    )
+    send_letter = fields.Boolean(
+        string="Print a Letter", help="Attach the reminder letter (PDF) to the email and to the history."
+    )
+    letter_text = fields.Html(
+        translate=True,
+        sanitize_style=True,
+        help="The text of the printed reminder letter, above the list of overdue items.",
+    )
+    create_activity = fields.Boolean(string="Schedule an Activity", help="For instance a phone call.")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type", domain="[('res_model', 'in', (False, 'res.partner'))]"
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
+    auto_execute = fields.Boolean(
+        string="Automatic",
+        default=True,
+        help="Automatic: the scheduled action sends it. Otherwise it only shows in the worklist, "
+        "for a person to act.",
+    )
+    join_invoices = fields.Boolean(
+        string="Join Open Invoices",
+        default=True,
+        help="One reminder lists all the customer's open items, not only those that reached this level.",
+    )
+
+    _sql_constraints = [
+        (
+            "company_delay_uniq",
+            "UNIQUE(company_id, delay)",
+            "Two follow-up levels of a company cannot have the same delay.",
+        ),
+    ]
+
+    @api.constrains("send_email", "mail_template_id", "create_activity", "activity_type_id")
+    def _check_actions(self):
+        for level in self:
+            if level.send_email and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up level %(level)s sends an email: choose its template.", level=level.name
+                    )
+                )
+            if level.mail_template_id and level.mail_template_id.model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "The template of the follow-up level %(level)s must be a template for contacts, "
+                        "not for %(model)s.",
+                        level=level.name,
+                        model=level.mail_template_id.model,
+                    )
+                )
+            if level.create_activity and not level.activity_type_id:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up level %(level)s schedules an activity: choose its type.",
+                        level=level.name,
+                    )
+                )
+
+    def _next_level(self):
+        """The level after this one in its company, if any."""
+        self.ensure_one()
+        return self.search(
+            [("company_id", "=", self.company_id.id), ("delay", ">", self.delay)], order="delay", limit=1
+        )

@@ -1,0 +1,12 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    debt_followup_enabled = fields.Boolean(related="company_id.debt_followup_enabled", readonly=False)
+    debt_followup_min_interval = fields.Integer(
+        related="company_id.debt_followup_min_interval", readonly=False
+    )
+    debt_followup_email_from = fields.Char(related="company_id.debt_followup_email_from", readonly=False)

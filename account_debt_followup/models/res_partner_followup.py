@@ -1,0 +1,498 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""res.partner, follow-up part: status per company, executing a reminder, the scheduled run.
+
+The credit figures (exposure, overdue) are in res_partner.py.
+"""
+
+import logging
+from datetime import timedelta
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_STATUS = [
+    ("in_need_of_action", "In Need of Action"),
+    ("with_overdue_invoices", "With Overdue Invoices"),
+    ("no_action", "No Action Needed"),
+]
+DEFAULT_NEXT_ACTION_DAYS = 15
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    debt_followup_status = fields.Selection(
+        FOLLOWUP_STATUS,
+        string="Follow-up Status",
+        compute="_compute_debt_followup",
+        search="_search_debt_followup_status",
+        groups="account_debt_followup.group_credit_user",
+    )
+    debt_followup_level_id = fields.Many2one(
+        "debt.followup.level",
+        string="Follow-up Level",
+        compute="_compute_debt_followup",
+        groups="account_debt_followup.group_credit_user",
+        help="The highest level reached by the customer's overdue items.",
+    )
+    debt_followup_todo_level_id = fields.Many2one(
+        "debt.followup.level",
+        string="Next Reminder",
+        compute="_compute_debt_followup",
+        groups="account_debt_followup.group_credit_user",
+        help="The level to send now: reached by an item that was not reminded at that level yet.",
+    )
+    debt_followup_manual = fields.Boolean(
+        string="Manual Action Needed",
+        compute="_compute_debt_followup",
+        search="_search_debt_followup_manual",
+        groups="account_debt_followup.group_credit_user",
+    )
+    debt_followup_next_action_date = fields.Date(
+        string="Next Follow-up Action",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        groups="account_debt_followup.group_credit_user",
+        help="Set after each reminder to the date of the next level (or in 15 days); change it by hand "
+        "to leave the customer alone until then.",
+    )
+    debt_followup_last_date = fields.Date(
+        string="Last Reminder",
+        compute="_compute_debt_followup",
+        groups="account_debt_followup.group_credit_user",
+    )
+    debt_followup_history_ids = fields.One2many(
+        "debt.followup.history",
+        "partner_id",
+        string="Follow-up History",
+        groups="account_debt_followup.group_credit_user",
+    )
+    debt_promise_ids = fields.One2many(
+        "debt.payment.promise",
+        "partner_id",
+        string="Promises to Pay",
+        groups="account_debt_followup.group_credit_user",
+    )
+
+    # ------------------------------------------------------------------ status
+    def _get_followup_data(self, company=None, all_partners=False):
+        """Follow-up data of the commercial partners of ``self`` (or of every partner) in
+        ``company``, in one SQL query.
+
+        Items are the posted receivable lines not reconciled, with something left to pay and not
+        excluded. An item reaches the last level whose delay it passed; it needs that level when
+        it was not reminded at it yet and no payment was promised for a later date.
+
+        :return: ``{partner_id: {"max_days", "level_id", "todo_level_id", "todo_auto",
+            "next_action_date", "last_date", "reminded_today", "broken_promise"}}``
+        """
+        company = company or self.env.company
+        if all_partners:
+            partner_filter = SQL("TRUE")
+        else:
+            partner_ids = [pid for pid in self.commercial_partner_id.ids if pid]
+            if not partner_ids:
+                return {}
+            partner_filter = SQL("partner.commercial_partner_id = ANY(%s)", partner_ids)
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        query = SQL(
+            """
+            WITH levels AS (
+                SELECT id, delay, auto_execute
+                  FROM debt_followup_level
+                 WHERE company_id = %(company)s AND active
+            ), items AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       %(today)s - COALESCE(aml.date_maturity, aml.date) AS days,
+                       done.delay AS done_delay,
+                       aml.expected_payment_date
+                  FROM account_move_line aml
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                  JOIN account_account account ON account.id = aml.account_id
+             LEFT JOIN debt_followup_level done ON done.id = aml.followup_level_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual > 0
+                   AND aml.followup_excluded IS NOT TRUE
+                   AND aml.company_id = %(company)s
+                   AND %(partner_filter)s
+            ), reached AS (
+                SELECT items.*, level.id AS level_id, level.delay AS level_delay, level.auto_execute
+                  FROM items
+             LEFT JOIN LATERAL (
+                    SELECT id, delay, auto_execute FROM levels
+                     WHERE levels.delay <= items.days ORDER BY levels.delay DESC LIMIT 1
+                   ) level ON TRUE
+            ), per_partner AS (
+                SELECT partner_id,
+                       MAX(days) AS max_days,
+                       (ARRAY_AGG(level_id ORDER BY level_delay DESC)
+                            FILTER (WHERE level_id IS NOT NULL))[1] AS level_id,
+                       (ARRAY_AGG(level_id ORDER BY level_delay DESC) FILTER (
+                            WHERE level_id IS NOT NULL
+                              AND (done_delay IS NULL OR level_delay > done_delay)
+                              AND (expected_payment_date IS NULL OR expected_payment_date < %(today)s)
+                       ))[1] AS todo_level_id
+                  FROM reached
+              GROUP BY partner_id
+            ), broken AS (
+                SELECT DISTINCT promise.partner_id
+                  FROM debt_payment_promise promise
+                 WHERE promise.company_id = %(company)s
+                   AND promise.promised_date < %(today)s
+                   AND promise.residual_at_promise - COALESCE((
+                        SELECT SUM(line.amount_residual)
+                          FROM debt_payment_promise_line_rel rel
+                          JOIN account_move_line line ON line.id = rel.line_id
+                         WHERE rel.promise_id = promise.id), 0) < promise.amount
+                   AND NOT EXISTS (
+                        SELECT 1 FROM debt_followup_history history
+                         WHERE history.partner_id = promise.partner_id
+                           AND history.company_id = promise.company_id
+                           AND history.date > promise.promised_date)
+            ), histories AS (
+                SELECT partner_id,
+                       MAX(date) FILTER (WHERE state = 'done') AS last_date,
+                       BOOL_OR(date = %(today)s) AS reminded_today
+                  FROM debt_followup_history
+                 WHERE company_id = %(company)s
+              GROUP BY partner_id
+            )
+            SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
+                   per_partner.todo_level_id, todo.auto_execute,
+                   (partner.debt_followup_next_action_date ->> %(company_key)s)::date,
+                   histories.last_date, COALESCE(histories.reminded_today, FALSE),
+                   broken.partner_id IS NOT NULL
+              FROM per_partner
+              JOIN res_partner partner ON partner.id = per_partner.partner_id
+         LEFT JOIN levels todo ON todo.id = per_partner.todo_level_id
+         LEFT JOIN histories ON histories.partner_id = per_partner.partner_id
+         LEFT JOIN broken ON broken.partner_id = per_partner.partner_id
+            """,
+            company=company.id,
+            company_key=str(company.id),
+            today=today,
+            partner_filter=partner_filter,
+        )
+        return {
+            row[0]: {
+                "max_days": row[1],
+                "level_id": row[2],
+                "todo_level_id": row[3],
+                "todo_auto": bool(row[4]),
+                "next_action_date": row[5],
+                "last_date": row[6],
+                "reminded_today": row[7],
+                "broken_promise": row[8],
+            }
+            for row in self.env.execute_query(query)
+        }
+
+    @api.model
+    def _debt_followup_status_of(self, data, today):
+        if not data:
+            return "no_action"
+        due_now = not data["next_action_date"] or data["next_action_date"] <= today
+        if (data["todo_level_id"] and due_now) or data["broken_promise"]:
+            return "in_need_of_action"
+        if data["max_days"] > 0:
+            return "with_overdue_invoices"
+        return "no_action"
+
+    @api.depends_context("company")
+    def _compute_debt_followup(self):
+        all_data = self._get_followup_data()
+        today = fields.Date.context_today(self)
+        Level = self.env["debt.followup.level"]
+        for partner in self:
+            data = all_data.get(partner.commercial_partner_id.id)
+            status = self._debt_followup_status_of(data, today)
+            partner.debt_followup_status = status
+            partner.debt_followup_level_id = Level.browse(data and data["level_id"])
+            partner.debt_followup_todo_level_id = Level.browse(data and data["todo_level_id"])
+            partner.debt_followup_manual = bool(
+                status == "in_need_of_action" and data and (not data["todo_auto"] or data["broken_promise"])
+            )
+            partner.debt_followup_last_date = data and data["last_date"]
+
+    def _search_debt_followup_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the follow-up status."))
+        values = {value} if operator in ("=", "!=") else set(value)
+        today = fields.Date.context_today(self)
+        all_data = self._get_followup_data(all_partners=True)
+        matching = [
+            pid for pid, data in all_data.items() if self._debt_followup_status_of(data, today) in values
+        ]
+        domain = [("commercial_partner_id", "in", matching)]
+        if "no_action" in values:  # a customer without any open item needs no action either
+            domain = ["|", *domain, ("commercial_partner_id", "not in", list(all_data))]
+        return domain if operator in ("=", "in") else ["!", *domain]
+
+    def _search_debt_max_days_overdue(self, operator, value):
+        """Customers by days overdue of their oldest unpaid item (items excluded from the
+        follow-up left out), in one query."""
+        compare = {
+            ">": lambda days: days > value,
+            ">=": lambda days: days >= value,
+            "<": lambda days: days < value,
+            "<=": lambda days: days <= value,
+            "=": lambda days: days == value,
+        }.get(operator)
+        if compare is None or not isinstance(value, int):
+            raise UserError(self.env._("Unsupported search on the days overdue."))
+        all_data = self._get_followup_data(all_partners=True)
+        matching = [pid for pid, data in all_data.items() if compare(max(data["max_days"], 0))]
+        domain = [("commercial_partner_id", "in", matching)]
+        if compare(0):  # customers without any open item have no day overdue
+            domain = ["|", *domain, ("commercial_partner_id", "not in", list(all_data))]
+        return domain
+
+    def _search_debt_followup_manual(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on the manual follow-up."))
+        today = fields.Date.context_today(self)
+        matching = [
+            partner_id
+            for partner_id, data in self._get_followup_data(all_partners=True).items()
+            if self._debt_followup_status_of(data, today) == "in_need_of_action"
+            and (not data["todo_auto"] or data["broken_promise"])
+        ]
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", matching)]
+
+    # ------------------------------------------------------------------ executing
+    def _get_followup_lines(self, company=None, level=None):
+        """The items a reminder lists: open, not excluded; only those that reached ``level``
+        unless the level joins all open items."""
+        self.ensure_one()
+        company = company or self.env.company
+        domain = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", ">", 0),
+            ("followup_excluded", "=", False),
+        ]
+        if level and not level.join_invoices:
+            limit = fields.Date.context_today(self) - timedelta(days=level.delay)
+            domain.append(("date_maturity", "<=", limit))
+        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+
+    def _debt_followup_recipients(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+        return (partner if partner.email else self.browse()) | contacts
+
+    def _debt_followup_execute(
+        self,
+        level,
+        company=None,
+        send_email=None,
+        subject=None,
+        body=None,
+        send_letter=None,
+        create_activity=None,
+    ):
+        """Send the reminder of ``level`` to this customer now, and record it.
+
+        Does nothing and returns an empty history when the same level was sent today already.
+        Raises ``UserError`` when it cannot be sent (no email address, template error...).
+        """
+        self.ensure_one()
+        company = company or self.env.company
+        partner = self.commercial_partner_id.with_company(company)
+        today = fields.Date.context_today(self)
+        send_email = level.send_email if send_email is None else send_email
+        send_letter = level.send_letter if send_letter is None else send_letter
+        create_activity = level.create_activity if create_activity is None else create_activity
+        history = self.env["debt.followup.history"]._claim(partner, company, level, today)
+        if not history:
+            return history
+        lines = partner._get_followup_lines(company, level)
+        overdue = lines.filtered(lambda line: (line.date_maturity or line.date) < today)
+        values = {
+            "line_ids": [Command.set(lines.ids)],
+            "amount_due": sum(lines.mapped("amount_residual")),
+            "amount_overdue": sum(overdue.mapped("amount_residual")),
+        }
+        channels = []
+        attachments = self.env["ir.attachment"]
+        if send_letter:
+            attachments = partner._debt_followup_letter(level, company)
+            values["attachment_id"] = attachments.id
+            channels.append("letter")
+        if send_email:
+            recipients = partner._debt_followup_recipients()
+            if not recipients:
+                raise UserError(self.env._("%(partner)s has no email address.", partner=partner.display_name))
+            template = level.mail_template_id
+            if not subject:
+                subject = template._render_field("subject", partner.ids, compute_lang=True)[partner.id]
+            if not body:
+                body = template._render_field("body_html", partner.ids, compute_lang=True)[partner.id]
+            # queued in mail.mail, sent by the mail queue after this transaction commits
+            message = partner.with_context(mail_notify_force_send=False).message_post(
+                body=body,
+                subject=subject,
+                partner_ids=recipients.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachments.ids,
+                email_from=company.debt_followup_email_from or company.email_formatted or None,
+            )
+            values["mail_message_id"] = message.id
+            channels.append("email")
+        if create_activity:
+            activity = partner.activity_schedule(
+                activity_type_id=level.activity_type_id.id,
+                summary=level.activity_summary or level.name,
+                note=level.activity_note or "",
+                user_id=(partner.debt_followup_responsible_id or self.env.user).id,
+            )
+            values["activity_id"] = activity.id
+            channels.append("activity")
+        values["channels"] = ", ".join(channels)
+        history.write(values)
+        reached = lines.filtered(lambda line: (today - (line.date_maturity or line.date)).days >= level.delay)
+        reached.write({"followup_level_id": level.id, "followup_date": today})
+        partner.debt_followup_next_action_date = partner._debt_followup_next_date(level, today)
+        summary = self.env._(
+            "Reminder “%(level)s” (%(channels)s): %(amount)s due, %(overdue)s overdue.",
+            level=level.name,
+            channels=values["channels"] or self.env._("no action"),
+            amount=format_amount(self.env, values["amount_due"], company.currency_id),
+            overdue=format_amount(self.env, values["amount_overdue"], company.currency_id),
+        )
+        if not send_email:
+            partner.message_post(body=summary, subtype_xmlid="mail.mt_note", attachment_ids=attachments.ids)
+        lines.move_id._message_log_batch(
+            bodies=dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary)
+        )
+        return history
+
+    def _debt_followup_next_date(self, level, today):
+        next_level = level._next_level()
+        if next_level:
+            return today + timedelta(days=max(next_level.delay - level.delay, 1))
+        return today + timedelta(days=DEFAULT_NEXT_ACTION_DAYS)
+
+    def _debt_followup_letter(self, level, company):
+        """Render the reminder letter of ``level`` and keep it as an attachment of the customer."""
+        self.ensure_one()
+        report = self.env.ref("account_debt_followup.action_report_followup_letter")
+        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            report, self.ids, data={"level_id": level.id, "company_id": company.id}
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name
+                ),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": "res.partner",
+                "res_id": self.id,
+            }
+        )
+
+    # ------------------------------------------------------------------ scheduled run
+    @api.model
+    def _debt_followup_due(self, company):
+        """``[(partner_id, level_id)]`` the scheduled run sends now in ``company``: in need of an
+        automatic level, not reminded today nor within the company's minimum interval."""
+        today = fields.Date.context_today(self)
+        interval_start = today - timedelta(days=company.debt_followup_min_interval)
+        due = []
+        for partner_id, data in (
+            self.with_company(company)._get_followup_data(company, all_partners=True).items()
+        ):
+            if (
+                data["todo_level_id"]
+                and data["todo_auto"]
+                and not data["reminded_today"]
+                and (not data["last_date"] or data["last_date"] <= interval_start)
+                and self._debt_followup_status_of(data, today) == "in_need_of_action"
+            ):
+                due.append((partner_id, data["todo_level_id"]))
+        return sorted(due)
+
+    @api.model
+    def _cron_debt_followup(self, batch_size=50):
+        """Send the automatic reminders due in every company, ``batch_size`` customers a run.
+
+        Odoo commits after each run and runs the job again while ``_notify_progress`` says some
+        are left. A run that crashes is rolled back whole (its mails were only queued in the
+        same transaction) and the next one redoes it; what was committed is not sent again.
+        """
+        todo = []
+        for company in self.env["res.company"].search([("debt_followup_enabled", "=", True)]):
+            todo += [
+                (company, partner_id, level_id) for partner_id, level_id in self._debt_followup_due(company)
+            ]
+        batch = todo[:batch_size]
+        for company, partner_id, level_id in batch:
+            partner = self.with_company(company).browse(partner_id)
+            level = self.env["debt.followup.level"].browse(level_id)
+            try:
+                with self.env.cr.savepoint():
+                    partner._debt_followup_execute(level, company)
+            except psycopg2.Error:
+                raise  # concurrency errors: the whole run is retried
+            except Exception as error:  # one customer's failure must not stop the run
+                partner._debt_followup_log_failure(level, company, error)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(todo) - len(batch))
+        return len(batch)
+
+    def _debt_followup_log_failure(self, level, company, error):
+        self.ensure_one()
+        _logger.info("Follow-up of partner %s at level %s failed: %s", self.id, level.id, error)
+        today = fields.Date.context_today(self)
+        history = self.env["debt.followup.history"]._claim(self, company, level, today)
+        message = self.env._(
+            "The reminder “%(level)s” could not be sent: %(error)s", level=level.name, error=error
+        )
+        if history:
+            history.write({"state": "failed", "note": message})
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------ buttons
+    def action_debt_send_reminder(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send a Reminder"),
+            "res_model": "debt.followup.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def action_debt_record_promise(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay"),
+            "res_model": "debt.payment.promise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_line_ids": partner._get_followup_lines()
+                .filtered(lambda line: (line.date_maturity or line.date) < fields.Date.context_today(self))
+                .ids,
+            },
+        }

@@ -1,0 +1,25 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+
+class ReportFollowupLetter(models.AbstractModel):
+    _name = "report.account_debt_followup.report_followup_letter"
+    _description = "Payment Reminder Letter"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
+        level = self.env["debt.followup.level"].browse(data.get("level_id"))
+        partners = self.env["res.partner"].browse(docids).with_company(company)
+        today = fields.Date.context_today(self)
+        lines = {partner.id: partner._get_followup_lines(company, level or None) for partner in partners}
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "level": level,
+            "followup_lines": lines,
+            "today": today,
+        }

@@ -1,0 +1,318 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import DebtFollowupCommon
+
+TODAY = "2024-06-30"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestFollowup(DebtFollowupCommon):
+    """Levels at -3 (courtesy), 0, +15, +60 (automatic) and +90 days (manual). Today 2024-06-30."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template = cls.env.ref("account_debt_followup.mail_template_followup_reminder")
+        Level = cls.env["debt.followup.level"]
+        common = {"company_id": cls.company.id, "mail_template_id": cls.template.id}
+        cls.level_courtesy = Level.create({"name": "Courtesy", "delay": -3, **common})
+        cls.level_due = Level.create({"name": "Due", "delay": 0, "send_letter": True, **common})
+        cls.level_call = Level.create(
+            {
+                "name": "Call",
+                "delay": 15,
+                "create_activity": True,
+                "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+                **common,
+            }
+        )
+        cls.level_letter = Level.create({"name": "Letter", "delay": 60, "send_letter": True, **common})
+        cls.level_legal = Level.create(
+            {
+                "name": "Legal",
+                "delay": 90,
+                "send_email": False,
+                "auto_execute": False,
+                "create_activity": True,
+                "activity_type_id": cls.env.ref("mail.mail_activity_data_todo").id,
+                **common,
+            }
+        )
+
+    def _customer(self, name, *due_dates, email=True, amount=100.0):
+        partner = self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": email and f"{name.lower().replace(' ', '.')}@example.vn",
+            }
+        )
+        for due in due_dates:
+            self._create_invoice(partner, amount, "2024-01-01", due_date=due)
+        partner.invalidate_recordset()
+        return partner
+
+    def _mails_to(self, partner):
+        return self.env["mail.mail"].search([("recipient_ids", "in", partner.ids)])
+
+    def _run_cron_until_done(self, batch_size=50):
+        Partner = self.env["res.partner"]
+        runs = 0
+        while Partner._cron_debt_followup(batch_size=batch_size):
+            runs += 1
+            self.assertLess(runs, 50, "the scheduled run never ends")
+        self.env.invalidate_all()
+        return runs
+
+    # ------------------------------------------------------------------ configuration
+    def test_bad_configuration_is_rejected(self):
+        with self.assertRaises(ValidationError):
+            self.env["debt.followup.level"].create({"name": "No template", "delay": 5, "send_email": True})
+        other_template = self.env["mail.template"].create(
+            {"name": "Invoice template", "model_id": self.env.ref("account.model_account_move").id}
+        )
+        with self.assertRaises(ValidationError):
+            self.env["debt.followup.level"].create(
+                {"name": "Wrong model", "delay": 5, "mail_template_id": other_template.id}
+            )
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):  # same delay twice
+            self.env["debt.followup.level"].create(
+                {"name": "Twin", "delay": 15, "mail_template_id": self.template.id}
+            )
+
+    # ------------------------------------------------------------------ levels and status
+    def test_levels_with_negative_zero_and_positive_delays(self):
+        cases = [
+            ("Not yet", "2024-07-10", False),  # due in 10 days: before the courtesy reminder
+            ("Courtesy", "2024-07-02", self.level_courtesy),  # due in 2 days
+            ("Due", "2024-06-30", self.level_due),  # due today
+            ("Late", "2024-06-10", self.level_call),  # 20 days late
+            ("Very late", "2024-04-15", self.level_letter),  # 76 days late
+            ("Legal", "2024-03-01", self.level_legal),  # 121 days late
+        ]
+        for name, due, level in cases:
+            partner = self._customer(name, due)
+            self.assertEqual(partner.debt_followup_level_id, level or self.env["debt.followup.level"], name)
+            expected_status = "in_need_of_action" if level else "no_action"
+            self.assertEqual(partner.debt_followup_status, expected_status, name)
+        self.assertTrue(self._customer("Legal 2", "2024-03-01").debt_followup_manual)
+
+    def test_excluded_lines_are_ignored(self):
+        partner = self._customer("Disputed", "2024-04-15", "2024-06-10")
+        disputed = partner._get_followup_lines().filtered(
+            lambda line: line.date_maturity == fields.Date.to_date("2024-04-15")
+        )
+        with self.assertRaises(ValidationError):
+            disputed.followup_excluded = True  # a reason is required
+        disputed.write({"followup_excluded": True, "followup_exclusion_reason": "Goods returned, disputed"})
+        partner.invalidate_recordset()
+        self.assertEqual(partner.debt_followup_level_id, self.level_call)
+        self.assertNotIn(disputed, partner._get_followup_lines())
+        self._run_cron_until_done()
+        self.assertFalse(disputed.followup_level_id)
+
+    # ------------------------------------------------------------------ executing
+    def test_reminder_queues_a_mail_schedules_the_call_and_records_everything(self):
+        partner = self._customer("Late Payer", "2024-06-10")
+        partner.debt_followup_responsible_id = self.credit_user
+        history = partner._debt_followup_execute(self.level_call)
+        mail = self._mails_to(partner)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.state, "outgoing", "queued, never sent inside the transaction")
+        self.assertIn("Payment reminder", mail.subject)
+        activity = partner.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.user_id, self.credit_user)
+        self.assertRecordValues(
+            history,
+            [
+                {
+                    "level_id": self.level_call.id,
+                    "channels": "email, activity",
+                    "amount_due": 100.0,
+                    "amount_overdue": 100.0,
+                }
+            ],
+        )
+        line = history.line_ids
+        self.assertEqual(line.followup_level_id, self.level_call)
+        self.assertEqual(line.followup_date, fields.Date.to_date(TODAY))
+        self.assertIn("Reminder “Call”", line.move_id.message_ids[0].body)
+        partner.invalidate_recordset()
+        self.assertEqual(partner.debt_followup_status, "with_overdue_invoices")
+        self.assertEqual(
+            partner.debt_followup_next_action_date, fields.Date.to_date("2024-08-14")
+        )  # +45 days
+        self.assertEqual(partner.debt_followup_last_date, fields.Date.to_date(TODAY))
+
+    def test_letter_is_attached(self):
+        partner = self._customer("Due Today", "2024-06-30")
+        history = partner._debt_followup_execute(self.level_due)
+        self.assertTrue(history.attachment_id)
+        self.assertIn(history.attachment_id, self._mails_to(partner).attachment_ids)
+        self.assertIn(b"Payment Reminder", history.attachment_id.raw)
+
+    # ------------------------------------------------------------------ the scheduled run
+    def test_cron_twice_sends_one_mail_per_customer(self):
+        partners = [self._customer(f"Customer {i}", "2024-06-10") for i in range(3)]
+        self._run_cron_until_done()
+        self._run_cron_until_done()
+        for partner in partners:
+            self.assertEqual(len(self._mails_to(partner)), 1)
+
+    def test_cron_interrupted_then_resumed_sends_each_reminder_once(self):
+        partners = [self._customer(f"Batch {i}", "2024-06-10") for i in range(5)]
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._cron_debt_followup(batch_size=2), 2)  # first batch committed
+        with self.assertRaises(RuntimeError), self.cr.savepoint():  # second batch crashes
+            Partner._cron_debt_followup(batch_size=2)
+            raise RuntimeError("server killed")
+        self.env.invalidate_all()
+        self._run_cron_until_done(batch_size=2)
+        self.assertEqual([len(self._mails_to(partner)) for partner in partners], [1] * 5)
+
+    def test_cron_reports_progress(self):
+        for i in range(3):
+            self._customer(f"Progress {i}", "2024-06-10")
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": self.env.ref("account_debt_followup.ir_cron_debt_followup").id}
+        )
+        self.env["res.partner"].with_context(ir_cron_progress_id=progress.id)._cron_debt_followup(
+            batch_size=2
+        )
+        self.assertRecordValues(progress, [{"done": 2, "remaining": 1}])
+
+    def test_cron_leaves_manual_levels_to_people(self):
+        partner = self._customer("Legal Case", "2024-03-01")
+        self._run_cron_until_done()
+        self.assertFalse(self._mails_to(partner))
+        self.assertFalse(partner.debt_followup_history_ids)
+
+    def test_minimum_interval_between_reminders(self):
+        partner = self._customer("Reminded", "2024-06-10")
+        self.env["debt.followup.history"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "level_id": self.level_due.id,
+                "date": "2024-06-27",
+            }
+        )
+        self._run_cron_until_done()
+        self.assertFalse(self._mails_to(partner), "reminded 3 days ago, the minimum is 7")
+        wizard = Form(self.env["debt.followup.send.wizard"].with_context(default_partner_id=partner.id))
+        self.assertIn("less than 7 days ago", wizard.warning)
+
+    def test_failing_customer_is_logged_and_the_run_goes_on(self):
+        no_email = self._customer("No Email", "2024-06-10", email=False)
+        fine = self._customer("Fine", "2024-06-10")
+        self._run_cron_until_done()
+        self.assertEqual(len(self._mails_to(fine)), 1)
+        failed = no_email.debt_followup_history_ids
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("has no email address", failed.note)
+        self.assertIn("could not be sent", no_email.message_ids[0].body)
+
+    def test_other_company_is_not_reminded(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        partner = self._customer("Two Companies", "2024-06-10")
+        self._create_invoice(partner, 500.0, "2024-01-01", due_date="2024-01-31", company=company_b)
+        self._run_cron_until_done()
+        history = partner.debt_followup_history_ids
+        self.assertEqual(history.company_id, self.company)
+        self.assertEqual(history.amount_due, 100.0, "company B's invoice is not in company A's reminder")
+        self.assertEqual(partner.with_company(company_b).debt_followup_status, "with_overdue_invoices")
+
+    # ------------------------------------------------------------------ promises
+    def test_promise_holds_reminders_then_kept_or_broken(self):
+        partner = self._customer("Promising", "2024-06-10")
+        line = partner._get_followup_lines()
+        promise = self.env["debt.payment.promise"].create(
+            {
+                "partner_id": partner.id,
+                "amount": 100.0,
+                "promised_date": "2024-07-05",
+                "line_ids": [(6, 0, line.ids)],
+            }
+        )
+        self.assertEqual(line.expected_payment_date, fields.Date.to_date("2024-07-05"))
+        self.assertEqual(promise.state, "open")
+        partner.invalidate_recordset()
+        self.assertEqual(
+            partner.debt_followup_status, "with_overdue_invoices", "waiting for the promised date"
+        )
+        with freeze_time("2024-07-06"):
+            partner.invalidate_recordset()
+            promise.invalidate_recordset()
+            self.assertEqual(promise.state, "broken")
+            self.assertEqual(partner.debt_followup_status, "in_need_of_action")
+            self._register_payment(line.move_id, 100.0, "2024-07-06")
+            promise.invalidate_recordset()
+            self.assertEqual(promise.state, "kept")
+
+    # ------------------------------------------------------------------ manual
+    def test_manual_wizard_sends_once_a_day(self):
+        partner = self._customer("Manual", "2024-06-10")
+        wizard_form = Form(self.env["debt.followup.send.wizard"].with_context(default_partner_id=partner.id))
+        self.assertEqual(wizard_form.level_id, self.level_call)
+        self.assertIn("Payment reminder", wizard_form.subject)
+        wizard_form.subject = "Please pay invoice INV/2024/0001"
+        wizard_form.create_activity = False
+        wizard_form.save().action_send()
+        mail = self._mails_to(partner)
+        self.assertEqual(mail.subject, "Please pay invoice INV/2024/0001")
+        self.assertFalse(partner.activity_ids)
+        with self.assertRaises(UserError):
+            Form(
+                self.env["debt.followup.send.wizard"].with_context(default_partner_id=partner.id)
+            ).save().action_send()
+
+    # ------------------------------------------------------------------ worklist and speed
+    def test_worklist_filters(self):
+        todo = self._customer("To Do", "2024-06-10")
+        quiet = self._customer("Quiet", "2024-07-20")
+        very_late = self._customer("Very Late", "2024-04-15")
+        Partner = self.env["res.partner"]
+        in_need = Partner.search([("debt_followup_status", "=", "in_need_of_action")])
+        self.assertIn(todo, in_need)
+        self.assertNotIn(quiet, in_need)
+        self.assertIn(quiet, Partner.search([("debt_followup_status", "=", "no_action")]))
+        over_60 = Partner.search([("debt_max_days_overdue", ">", 60)])
+        self.assertIn(very_late, over_60)
+        self.assertNotIn(todo, over_60)
+
+    def test_status_query_count_does_not_grow_with_partners(self):
+        partners = self.env["res.partner"]
+        for i in range(50):
+            partners |= self._customer(f"Many {i}", "2024-06-10")
+        names = [
+            "debt_followup_status",
+            "debt_followup_level_id",
+            "debt_followup_todo_level_id",
+            "debt_followup_last_date",
+        ]
+        one = self._count_queries(lambda: partners[:1].read(names))
+        fifty = self._count_queries(lambda: partners.read(names))
+        self.assertEqual(one, fifty)
+
+    def test_reminder_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["account_debt_followup"], ["vi_VN"], overwrite=True)
+        partner = self._customer("Cong Ty Minh An", "2024-06-10")
+        partner.lang = "vi_VN"
+        partner._debt_followup_execute(self.level_call)
+        mail = self._mails_to(partner)
+        self.assertIn("Thư nhắc thanh toán gửi Cong Ty Minh An", mail.subject)
+        self.assertIn("Kính gửi", mail.body_html)
