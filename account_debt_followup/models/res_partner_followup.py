@@ -86,9 +86,12 @@ class ResPartner(models.Model):
         """Follow-up data of the commercial partners of ``self`` (or of every partner) in
         ``company``, in one SQL query.
 
-        Items are the posted receivable lines not reconciled, with something left to pay and not
-        excluded. An item reaches the last level whose delay it passed; it needs that level when
-        it was not reminded at it yet and no payment was promised for a later date.
+        Items are the posted receivable lines not reconciled and not excluded. An unpaid item
+        reaches the last level whose delay it passed; it needs that level when it was not
+        reminded at it yet and no payment was promised for a later date. Payments and credit
+        notes not reconciled yet pay what is due first: a customer whose credits cover what
+        reached a level needs no reminder, and one whose credits cover what is overdue is not
+        counted as overdue.
 
         :return: ``{partner_id: {"max_days", "level_id", "todo_level_id", "todo_auto",
             "next_action_date", "last_date", "reminded_today", "broken_promise"}}``
@@ -111,6 +114,7 @@ class ResPartner(models.Model):
                  WHERE company_id = %(company)s AND active
             ), items AS (
                 SELECT partner.commercial_partner_id AS partner_id,
+                       aml.amount_residual AS residual,
                        %(today)s - COALESCE(aml.date_maturity, aml.date) AS days,
                        done.delay AS done_delay,
                        aml.expected_payment_date
@@ -121,7 +125,7 @@ class ResPartner(models.Model):
                  WHERE account.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                   AND aml.amount_residual != 0
                    AND aml.followup_excluded IS NOT TRUE
                    AND aml.company_id = %(company)s
                    AND %(partner_filter)s
@@ -130,11 +134,16 @@ class ResPartner(models.Model):
                   FROM items
              LEFT JOIN LATERAL (
                     SELECT id, delay, auto_execute FROM levels
-                     WHERE levels.delay <= items.days ORDER BY levels.delay DESC LIMIT 1
+                     WHERE items.residual > 0 AND levels.delay <= items.days
+                  ORDER BY levels.delay DESC LIMIT 1
                    ) level ON TRUE
             ), per_partner AS (
                 SELECT partner_id,
-                       MAX(days) AS max_days,
+                       COALESCE(MAX(days) FILTER (WHERE residual > 0), 0) AS max_days,
+                       -- payments and credit notes not reconciled yet pay what is due first
+                       COALESCE(SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
+                       COALESCE(SUM(residual) FILTER (WHERE level_id IS NOT NULL), 0) AS reached_amount,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND days > 0), 0) AS overdue_amount,
                        (ARRAY_AGG(level_id ORDER BY level_delay DESC)
                             FILTER (WHERE level_id IS NOT NULL))[1] AS level_id,
                        (ARRAY_AGG(level_id ORDER BY level_delay DESC) FILTER (
@@ -167,8 +176,13 @@ class ResPartner(models.Model):
                  WHERE company_id = %(company)s
               GROUP BY partner_id
             )
-            SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
-                   per_partner.todo_level_id, todo.auto_execute,
+            SELECT per_partner.partner_id,
+                   CASE WHEN per_partner.overdue_amount + per_partner.credits > 0
+                        THEN per_partner.max_days ELSE 0 END,
+                   per_partner.level_id,
+                   CASE WHEN per_partner.reached_amount + per_partner.credits > 0
+                        THEN per_partner.todo_level_id END,
+                   todo.auto_execute,
                    (partner.debt_followup_next_action_date ->> %(company_key)s)::date,
                    histories.last_date, COALESCE(histories.reminded_today, FALSE),
                    broken.partner_id IS NOT NULL

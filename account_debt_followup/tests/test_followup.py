@@ -316,3 +316,15 @@ class TestFollowup(DebtFollowupCommon):
         mail = self._mails_to(partner)
         self.assertIn("Thư nhắc thanh toán gửi Cong Ty Minh An", mail.subject)
         self.assertIn("Kính gửi", mail.body_html)
+
+    def test_unreconciled_payment_covering_the_debt_needs_no_reminder(self):
+        partner = self._customer("Paid Not Matched", "2024-06-10")
+        self.init_payment(60.0, post=True, date="2024-06-25", partner=partner)
+        partner.invalidate_recordset()
+        self.assertEqual(partner.debt_followup_status, "in_need_of_action", "40 is still overdue")
+        self.init_payment(40.0, post=True, date="2024-06-26", partner=partner)
+        partner.invalidate_recordset()
+        self.assertEqual(partner.debt_followup_status, "no_action")
+        self.assertFalse(partner.debt_followup_todo_level_id)
+        self._run_cron_until_done()
+        self.assertFalse(self._mails_to(partner))
