@@ -10,6 +10,7 @@ fi
 pg_start
 DB="${TEST_DB:-adf_test}"
 LOG_DIR="$LOCAL_DIR/log"; mkdir -p "$LOG_DIR"
+: >"$LOG_DIR/install.log"; : >"$LOG_DIR/uninstall.log"   # Odoo appends to its log file
 CONF=$(write_odoo_conf test.conf "http_port = ${TEST_HTTP_PORT:-$(free_port)}" "workers = 0" \
        "max_cron_threads = 0")
 
