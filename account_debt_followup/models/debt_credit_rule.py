@@ -25,6 +25,7 @@ class DebtCreditRule(models.Model):
             ("overdue_amount", "Overdue amount above a threshold"),
             ("overdue_days", "An invoice overdue for more than some days"),
             ("bad_debtor", "Customer rated bad debtor"),
+            ("followup_level", "Follow-up level reached"),
         ],
         string="Condition",
         required=True,
@@ -37,6 +38,13 @@ class DebtCreditRule(models.Model):
     threshold_days = fields.Integer(
         string="Days Overdue Above",
         help="The rule applies when an unpaid invoice is overdue for more than this number of days.",
+    )
+    followup_level_id = fields.Many2one(
+        "debt.followup.level",
+        string="Follow-up Level At Least",
+        check_company=True,
+        help="The rule applies when the customer's overdue items reached this follow-up level "
+        "or a later one.",
     )
     action = fields.Selection(
         [
@@ -56,9 +64,15 @@ class DebtCreditRule(models.Model):
         help="Share of the order total to be paid before it can be confirmed.",
     )
 
-    @api.constrains("rule_type", "threshold_amount", "threshold_days", "prepayment_percent", "action")
+    @api.constrains(
+        "rule_type", "threshold_amount", "threshold_days", "prepayment_percent", "action", "followup_level_id"
+    )
     def _check_thresholds(self):
         for rule in self:
+            if rule.rule_type == "followup_level" and not rule.followup_level_id:
+                raise ValidationError(
+                    self.env._("Choose the follow-up level of the credit rule %(rule)s.", rule=rule.name)
+                )
             if rule.threshold_amount < 0 or rule.threshold_days < 0:
                 raise ValidationError(
                     self.env._(
@@ -86,6 +100,11 @@ class DebtCreditRule(models.Model):
             return figures["max_days"] > self.threshold_days
         if self.rule_type == "bad_debtor":
             return figures["trust"] == "bad"
+        if self.rule_type == "followup_level":
+            return (
+                figures["followup_delay"] is not None
+                and figures["followup_delay"] >= self.followup_level_id.delay
+            )
         return False
 
     def _describe(self, figures):
@@ -116,5 +135,11 @@ class DebtCreditRule(models.Model):
                 rule=self.name,
                 days=figures["max_days"],
                 threshold=self.threshold_days,
+            )
+        if self.rule_type == "followup_level":
+            return self.env._(
+                "%(rule)s: the customer's overdue items reached the follow-up level %(level)s.",
+                rule=self.name,
+                level=figures["followup_level"],
             )
         return self.env._("%(rule)s: the customer is rated a bad debtor.", rule=self.name)

@@ -140,6 +140,15 @@ class SaleOrder(models.Model):
             partners = company_orders.partner_id.commercial_partner_id.sudo().with_company(company)
             debt = partners._get_debt_figures(company, exclude_order_ids=company_orders._origin.ids)
             standing = {p.id: (p.credit_limit, p.trust) for p in partners}
+            followup = {}
+            if any(rule.rule_type == "followup_level" for rule in company_rules):
+                followup = partners._get_followup_data(company)
+                levels = (
+                    self.env["debt.followup.level"]
+                    .sudo()
+                    .browse({data["level_id"] for data in followup.values() if data["level_id"]})
+                )
+                level_of = {level.id: level for level in levels}
             batch_total = defaultdict(float)  # orders of this batch already counted, per customer
             for order in company_orders:
                 partner_id = order.partner_id.commercial_partner_id.id
@@ -148,7 +157,10 @@ class SaleOrder(models.Model):
                 batch_total[partner_id] += amount
                 exposure = base["open"] + base["draft"] + base["to_invoice"]
                 credit_limit, trust = standing[partner_id]
+                reached = followup and level_of.get((followup.get(partner_id) or {}).get("level_id"))
                 figures = {
+                    "followup_delay": reached.delay if reached else None,
+                    "followup_level": reached.name if reached else "",
                     "credit_limit": credit_limit,
                     "trust": trust,
                     "exposure": exposure,
@@ -211,7 +223,7 @@ class SaleOrder(models.Model):
                 continue
             blocking = order._debt_blocking_issues(result)
             if blocking:
-                blocked[order] = blocking
+                blocked[order] = (blocking, result["figures"])
             elif result["issues"]:
                 order._debt_log_confirmation(result, approved=False)
         if blocked:
@@ -239,7 +251,7 @@ class SaleOrder(models.Model):
                 "We will contact you shortly."
             )
         parts = []
-        for order, messages in blocked.items():
+        for order, (messages, figures) in blocked.items():
             parts.append(
                 self.env._(
                     "%(order)s for %(customer)s cannot be confirmed:",
@@ -248,6 +260,17 @@ class SaleOrder(models.Model):
                 )
             )
             parts += ["- " + message for message in messages]
+            currency = order.company_id.currency_id
+            parts.append(
+                self.env._(
+                    "Credit limit %(limit)s, exposure after this order %(exposure)s, overdue %(overdue)s "
+                    "(%(days)s days).",
+                    limit=format_amount(self.env, figures["credit_limit"], currency),
+                    exposure=format_amount(self.env, figures["exposure_after"], currency),
+                    overdue=format_amount(self.env, figures["overdue"], currency),
+                    days=figures["max_days"],
+                )
+            )
             approvers = order._debt_approvers()
             parts.append(
                 self.env._(

@@ -61,6 +61,7 @@ class TestCreditControl(DebtFollowupCommon):
         self.assertIn("1,100.00", message)  # exposure after the order
         self.assertIn("1,000.00", message)  # the limit
         self.assertIn(self.credit_manager.name, message)
+        self.assertIn("overdue $\xa00.00 (0 days)", message)
         self.assertEqual(order.state, "draft")
 
     def test_under_limit_passes(self):
@@ -129,6 +130,28 @@ class TestCreditControl(DebtFollowupCommon):
         with self.assertRaises(UserError) as error:
             self._quotation(10.0).action_confirm()
         self.assertIn("rated a bad debtor", str(error.exception))
+
+    def test_followup_level_rule(self):
+        template = self.env.ref("account_debt_followup.mail_template_followup_reminder")
+        Level = self.env["debt.followup.level"]
+        Level.create({"name": "Reminder", "delay": 5, "mail_template_id": template.id})
+        letter = Level.create({"name": "Formal letter", "delay": 30, "mail_template_id": template.id})
+        self.env["debt.credit.rule"].create(
+            {
+                "name": "In formal follow-up",
+                "rule_type": "followup_level",
+                "followup_level_id": letter.id,
+                "action": "block",
+            }
+        )
+        self._create_invoice(self.customer, 10.0, "2024-06-01", due_date="2024-06-20")  # 10 days: "Reminder"
+        self._quotation(10.0).action_confirm()
+        self._create_invoice(
+            self.customer, 10.0, "2024-05-01", due_date="2024-05-20"
+        )  # 41 days: "Formal letter"
+        with self.assertRaises(UserError) as error:
+            self._quotation(10.0).action_confirm()
+        self.assertIn("reached the follow-up level Formal letter", str(error.exception))
 
     def test_prepay_rule_waits_for_the_prepayment(self):
         self.env["debt.credit.rule"].create(
