@@ -10,3 +10,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_followup_min_interval", readonly=False
     )
     debt_followup_email_from = fields.Char(related="company_id.debt_followup_email_from", readonly=False)
+    debt_aging_days = fields.Char(related="company_id.debt_aging_days", readonly=False)

@@ -74,6 +74,10 @@ class ResPartner(models.Model):
         string="Follow-up History",
         groups="account_debt_followup.group_credit_user",
     )
+    debt_statement_monthly = fields.Boolean(
+        string="Monthly Statement",
+        help="Send this customer its statement of open items by email on the first day of each month.",
+    )
     debt_promise_ids = fields.One2many(
         "debt.payment.promise",
         "partner_id",
@@ -481,6 +485,59 @@ class ResPartner(models.Model):
         if history:
             history.write({"state": "failed", "note": message})
         self.message_post(body=message, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------ statements
+    def _debt_send_statements(self, company, data):
+        """Queue one email per customer with its statement (PDF) attached.
+
+        :return: ``(sent, without_email)`` partners: those without an address are reported.
+        """
+        report = self.env.ref("account_debt_followup.action_report_statement")
+        sent = no_email = self.browse()
+        for partner in self.commercial_partner_id.with_company(company):
+            recipients = partner._debt_followup_recipients()
+            if not recipients:
+                no_email |= partner
+                continue
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, partner.ids, data=data)
+            name = self.env._(
+                "Statement %(partner)s %(date)s.pdf", partner=partner.name, date=data["date_to"]
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": "res.partner",
+                    "res_id": partner.id,
+                }
+            )
+            # queued in mail.mail, sent by the mail queue after this transaction commits
+            partner.with_context(mail_notify_force_send=False, lang=partner.lang).message_post(
+                subject=self.env._("Statement of account of %(partner)s", partner=partner.name),
+                body=self.env._(
+                    "Please find attached your statement of account. Thank you for your business."
+                ),
+                partner_ids=recipients.ids,
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_from=company.debt_followup_email_from or company.email_formatted or None,
+            )
+            sent |= partner
+        return sent, no_email
+
+    @api.model
+    def _cron_debt_monthly_statements(self):
+        """On the first day of a month, send their statement to the customers who asked for it."""
+        today = fields.Date.context_today(self)
+        if today.day != 1:
+            return
+        for company in self.env["res.company"].search([("debt_followup_enabled", "=", True)]):
+            partners = self.with_company(company).search(
+                [("debt_statement_monthly", "=", True), ("debt_followup_status", "!=", "no_action")]
+            )
+            partners._debt_send_statements(company, {"company_id": company.id, "date_to": today})
 
     # ------------------------------------------------------------------ buttons
     def action_debt_send_reminder(self):

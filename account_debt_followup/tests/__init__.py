@@ -5,3 +5,4 @@ from . import test_followup
 from . import test_i18n
 from . import test_partner_debt
 from . import test_followup_concurrency
+from . import test_statement

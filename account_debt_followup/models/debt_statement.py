@@ -1,0 +1,178 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class DebtStatement(models.AbstractModel):
+    """Builds customer statements: open items with aging, or the activity of a period.
+
+    One query for the items of all the partners of a batch, whatever their number of lines.
+    """
+
+    _name = "debt.statement"
+    _description = "Customer Statement Builder"
+
+    @api.model
+    def _bucket_labels(self, company):
+        bounds = company._debt_aging_bounds()
+        labels = [self.env._("Current")]
+        low = 1
+        for high in bounds:
+            labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
+            low = high + 1
+        labels.append(self.env._("Over %(days)s days", days=bounds[-1]))
+        return labels
+
+    @api.model
+    def _bucket_index(self, days_overdue, bounds):
+        if days_overdue <= 0:
+            return 0
+        for index, high in enumerate(bounds, start=1):
+            if days_overdue <= high:
+                return index
+        return len(bounds) + 1
+
+    @api.model
+    def _get_open_items(self, partners, company, date):
+        """Open receivable items of ``partners`` (commercial) in ``company`` on ``date``.
+
+        :return: ``{partner_id: {currency: section}}`` where a section has the items, the total
+            due, the total overdue and the aging buckets, in that currency; and, per partner,
+            the total in company currency under the key ``None``.
+        """
+        partner_ids = partners.commercial_partner_id.ids
+        if not partner_ids:
+            return {}
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT aml.id, partner.commercial_partner_id AS partner_id, aml.move_id,
+                       move.name AS move_name, move.move_type, move.ref, aml.name, aml.date,
+                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       aml.expected_payment_date, aml.followup_excluded,
+                       aml.currency_id, aml.amount_currency, aml.amount_residual_currency,
+                       aml.balance, aml.amount_residual, aml.payment_id
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual != 0
+                   AND aml.company_id = %(company)s
+                   AND aml.date <= %(date)s
+                   AND partner.commercial_partner_id = ANY(%(partners)s)
+              ORDER BY aml.date_maturity, aml.date, aml.id
+                """,
+                company=company.id,
+                date=date,
+                partners=partner_ids,
+            )
+        )
+        currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows}).with_prefetch()
+        currency_of = {currency.id: currency for currency in currencies}
+        bounds = company._debt_aging_bounds()
+        result = defaultdict(dict)
+        for row in rows:
+            currency = currency_of[row["currency_id"]]
+            foreign = currency != company.currency_id
+            sections = result[row["partner_id"]]
+            section = sections.setdefault(
+                currency,
+                {"items": [], "total": 0.0, "overdue": 0.0, "buckets": [0.0] * (len(bounds) + 2)},
+            )
+            open_amount = row["amount_residual_currency"] if foreign else row["amount_residual"]
+            days = (date - row["date_maturity"]).days
+            item = dict(
+                row,
+                kind=self._item_kind(row),
+                original=row["amount_currency"] if foreign else row["balance"],
+                open=open_amount,
+                days_overdue=max(days, 0),
+            )
+            section["items"].append(item)
+            section["total"] += open_amount
+            if days > 0:
+                section["overdue"] += open_amount
+            section["buckets"][self._bucket_index(days, bounds)] += open_amount
+            sections[None] = sections.get(None, 0.0) + row["amount_residual"]
+        return result
+
+    @api.model
+    def _item_kind(self, row):
+        if row["payment_id"] or row["move_type"] == "entry" and row["balance"] < 0:
+            return self.env._("Payment")
+        if row["move_type"] == "out_refund":
+            return self.env._("Credit Note")
+        if row["move_type"] == "out_invoice":
+            return self.env._("Invoice")
+        return self.env._("Entry")
+
+    @api.model
+    def _get_activity(self, partners, company, date_from, date_to):
+        """Opening balance on ``date_from``, the receivable movements up to ``date_to`` and the
+        closing balance, per commercial partner, in company currency, with two queries."""
+        partner_ids = partners.commercial_partner_id.ids
+        if not partner_ids:
+            return {}
+        self.env.flush_all()
+        common = SQL(
+            """
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN res_partner partner ON partner.id = aml.partner_id
+              JOIN account_account account ON account.id = aml.account_id
+             WHERE account.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND aml.company_id = %(company)s
+               AND partner.commercial_partner_id = ANY(%(partners)s)
+            """,
+            company=company.id,
+            partners=partner_ids,
+        )
+        opening = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT partner.commercial_partner_id, SUM(aml.balance) %s AND aml.date < %s GROUP BY 1",
+                    common,
+                    date_from,
+                )
+            )
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id AS partner_id, aml.date, move.name AS move_name,
+                       move.move_type, move.ref, aml.name, aml.balance, aml.payment_id, aml.date_maturity
+                %s AND aml.date BETWEEN %s AND %s
+                ORDER BY aml.date, aml.id
+                """,
+                common,
+                date_from,
+                date_to,
+            )
+        )
+        result = {
+            pid: {"opening": opening.get(pid, 0.0), "lines": [], "closing": opening.get(pid, 0.0)}
+            for pid in partner_ids
+        }
+        for row in rows:
+            activity = result[row["partner_id"]]
+            activity["closing"] += row["balance"]
+            activity["lines"].append(dict(row, kind=self._item_kind(row), running=activity["closing"]))
+        return result
+
+    @api.model
+    def _amount_in_words(self, amount, currency, partner):
+        """The amount in words in the customer's language (Vietnamese statements print it)."""
+        if not partner.lang:
+            return ""
+        return currency.with_context(lang=partner.lang).amount_to_text(amount)
+
+    @api.model
+    def _today(self):
+        return fields.Date.context_today(self)

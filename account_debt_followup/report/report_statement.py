@@ -1,0 +1,33 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+
+class ReportStatement(models.AbstractModel):
+    _name = "report.account_debt_followup.report_statement"
+    _description = "Customer Statement"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
+        partners = self.env["res.partner"].browse(docids).commercial_partner_id.with_company(company)
+        date_to = fields.Date.to_date(data.get("date_to")) or fields.Date.context_today(self)
+        Statement = self.env["debt.statement"]
+        values = {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "date_to": date_to,
+            "activity": bool(data.get("date_from")),
+            "bucket_labels": Statement._bucket_labels(company),
+            "amount_in_words": Statement._amount_in_words,
+            "bank_accounts": company.partner_id.bank_ids,
+        }
+        if values["activity"]:
+            date_from = fields.Date.to_date(data["date_from"])
+            values["date_from"] = date_from
+            values["activities"] = Statement._get_activity(partners, company, date_from, date_to)
+        else:
+            values["open_items"] = Statement._get_open_items(partners, company, date_to)
+        return values
