@@ -35,5 +35,6 @@
         "demo/res_partner_demo.xml",
         "demo/debt_credit_rule_demo.xml",
         "demo/debt_followup_level_demo.xml",
+        "demo/debt_followup_demo.xml",
     ],
 }
