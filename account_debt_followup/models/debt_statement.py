@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, pdf
 
 
 class DebtStatement(models.AbstractModel):
@@ -165,6 +165,14 @@ class DebtStatement(models.AbstractModel):
             activity["closing"] += row["balance"]
             activity["lines"].append(dict(row, kind=self._item_kind(row), running=activity["closing"]))
         return result
+
+    @api.model
+    def _statement_pdf(self, partners, data):
+        """The statements of ``partners`` in one PDF, rendered one customer at a time."""
+        report = self.env.ref("account_debt_followup.action_report_statement")
+        Report = self.env["ir.actions.report"]
+        documents = [Report._render_qweb_pdf(report, partner.ids, data=data)[0] for partner in partners]
+        return pdf.merge_pdf(documents) if len(documents) > 1 else documents[0]
 
     @api.model
     def _amount_in_words(self, amount, currency, partner):

@@ -10,6 +10,7 @@ import openpyxl
 from freezegun import freeze_time
 
 import odoo
+import odoo.tools.pdf
 from odoo import fields
 from odoo.tests import Form, tagged
 
@@ -169,13 +170,32 @@ class TestStatement(DebtFollowupCommon):
         )
         self.assertIn("Năm Trăm Năm Mươi", html)  # USD 550
 
-    def test_statement_renders_as_a_real_pdf(self):
+    def _render_real_pdfs(self):
+        """Let wkhtmltopdf run (tests get HTML otherwise), against this test server's assets."""
         port = odoo.tools.config["http_port"]
         self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
         notice = _KnownWkhtmltopdfNotice()
         report_logger.addFilter(notice)
         self.addCleanup(report_logger.removeFilter, notice)
+
+    def test_statements_of_several_customers_print_as_one_pdf(self):
+        self._render_real_pdfs()
+        other = self.env["res.partner"].create({"name": "Second Co", "is_company": True})
+        self._create_invoice(other, 80.0, "2024-06-01", due_date="2024-06-15")
+        wizard = Form(
+            self.env["debt.statement.wizard"].with_context(
+                active_model="res.partner", active_ids=(self.customer | other).ids
+            )
+        ).save()
+        action = wizard.with_context(force_report_rendering=True).action_print()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        self.assertTrue(attachment.raw.startswith(b"%PDF"))
+        self.assertEqual(len(odoo.tools.pdf.OdooPdfFileReader(io.BytesIO(attachment.raw)).pages), 2)
+
+    def test_statement_renders_as_a_real_pdf(self):
+        self._render_real_pdfs()
         pdf, kind = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)

@@ -38,9 +38,26 @@ class DebtStatementWizard(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
-        return self.env.ref("account_debt_followup.action_report_statement").report_action(
-            self.partner_ids, data=self._report_data()
+        partners = self.partner_ids.commercial_partner_id
+        if len(partners) == 1:
+            return self.env.ref("account_debt_followup.action_report_statement").report_action(
+                partners, data=self._report_data()
+            )
+        # one PDF per customer, merged: wkhtmltopdf builds on an unpatched Qt (Debian's) fail to
+        # render several documents in one run
+        content = self.env["debt.statement"]._statement_pdf(partners, self._report_data())
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Statements %(date)s.pdf", date=self.date_to),
+                "raw": content,
+                "mimetype": "application/pdf",
+            }
         )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_xlsx(self):
         self.ensure_one()
