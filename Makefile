@@ -6,7 +6,7 @@ export ODOO_VENV ODOO_SRC
 
 DEV_STAMP := .local/dev-deps.stamp
 
-.PHONY: demo test lint readme stop dev-deps i18n
+.PHONY: demo test lint readme stop dev-deps i18n bench
 
 demo: $(DEV_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
 	@tools/demo.sh
@@ -35,3 +35,6 @@ $(DEV_STAMP): requirements-dev.txt
 
 i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
 	@tools/i18n.sh
+
+bench: $(DEV_STAMP)  ## generated data set (10k customers, 200k lines) and the measures of README.md
+	@tools/bench.sh
