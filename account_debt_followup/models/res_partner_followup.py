@@ -332,6 +332,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or self.env.company
         partner = self.commercial_partner_id.with_company(company)
+        # sudo: a credit controller may not edit contacts, while recording the reminder on the
+        # customer (message, activity, next action date) is their job; the author stays the user
+        partner_sudo = partner.sudo()
         today = fields.Date.context_today(self)
         send_email = level.send_email if send_email is None else send_email
         send_letter = level.send_letter if send_letter is None else send_letter
@@ -362,7 +365,7 @@ class ResPartner(models.Model):
             if not body:
                 body = template._render_field("body_html", partner.ids, compute_lang=True)[partner.id]
             # queued in mail.mail, sent by the mail queue after this transaction commits
-            message = partner.with_context(mail_notify_force_send=False).message_post(
+            message = partner_sudo.with_context(mail_notify_force_send=False).message_post(
                 body=body,
                 subject=subject,
                 partner_ids=recipients.ids,
@@ -374,7 +377,7 @@ class ResPartner(models.Model):
             values["mail_message_id"] = message.id
             channels.append("email")
         if create_activity:
-            activity = partner.activity_schedule(
+            activity = partner_sudo.activity_schedule(
                 activity_type_id=level.activity_type_id.id,
                 summary=level.activity_summary or level.name,
                 note=level.activity_note or "",
@@ -398,7 +401,7 @@ class ResPartner(models.Model):
             )
         )
         reached.invalidate_recordset(["followup_level_id", "followup_date"])
-        partner.debt_followup_next_action_date = partner._debt_followup_next_date(level, today)
+        partner_sudo.debt_followup_next_action_date = partner._debt_followup_next_date(level, today)
         summary = self.env._(
             "Reminder “%(level)s” (%(channels)s): %(amount)s due, %(overdue)s overdue.",
             level=level.name,
@@ -407,7 +410,9 @@ class ResPartner(models.Model):
             overdue=format_amount(self.env, values["amount_overdue"], company.currency_id),
         )
         if not send_email:
-            partner.message_post(body=summary, subtype_xmlid="mail.mt_note", attachment_ids=attachments.ids)
+            partner_sudo.message_post(
+                body=summary, subtype_xmlid="mail.mt_note", attachment_ids=attachments.ids
+            )
         lines.move_id._message_log_batch(
             bodies=dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary)
         )
@@ -524,8 +529,9 @@ class ResPartner(models.Model):
                     "res_id": partner.id,
                 }
             )
-            # queued in mail.mail, sent by the mail queue after this transaction commits
-            partner.with_context(mail_notify_force_send=False, lang=partner.lang).message_post(
+            # queued in mail.mail, sent by the mail queue after this transaction commits; sudo: a
+            # credit controller may not edit contacts, sending their statement is their job
+            partner.sudo().with_context(mail_notify_force_send=False, lang=partner.lang).message_post(
                 subject=self.env._("Statement of account of %(partner)s", partner=partner.name),
                 body=self.env._(
                     "Please find attached your statement of account. Thank you for your business."
