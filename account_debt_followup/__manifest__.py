@@ -31,6 +31,11 @@
         "wizards/debt_followup_send_wizard_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_debt_followup/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/debt_credit_rule_demo.xml",

@@ -6,3 +6,4 @@ from . import test_i18n
 from . import test_partner_debt
 from . import test_followup_concurrency
 from . import test_statement
+from . import test_tours

@@ -1,0 +1,96 @@
+/** @odoo-module **/
+// Tours of credit control, run by tests/test_tours.py on data the test creates.
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("account_debt_followup_salesperson_blocked", {
+    steps: () => [
+        {
+            content: "The quotation says credit control blocks it, with the customer's figures",
+            trigger: "div[name=debt_credit_blocked]:contains('Credit control blocks this order.')",
+        },
+        {
+            content: "The banner shows the credit limit",
+            trigger: "div[name=debt_credit_banner]:contains('Credit limit')",
+        },
+        {
+            content: "Try to confirm the quotation",
+            trigger: ".o_form_statusbar button[name=action_confirm]:visible",
+            run: "click",
+        },
+        {
+            content: "Credit control refuses, saying why and who can approve",
+            trigger: ".modal .modal-body:contains('cannot be confirmed'):contains('Tour Credit Boss')",
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Ask for a credit approval",
+            trigger: ".o_form_statusbar button[name=action_debt_request_approval]",
+            run: "click",
+        },
+        {
+            content: "The approval is requested",
+            trigger: "div[name=debt_credit_blocked]:contains('Approval requested.')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_debt_followup_manager_approves", {
+    steps: () => [
+        {
+            content: "Open the approval",
+            trigger: ".o_form_statusbar button[name=action_debt_open_approval_wizard]",
+            run: "click",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal div[name=reason] textarea",
+            run: "edit Customer paid a deposit by bank transfer this morning",
+        },
+        {
+            content: "Approve and confirm",
+            trigger: ".modal button[name=action_approve_and_confirm]",
+            run: "click",
+        },
+        {
+            content: "The order is confirmed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("account_debt_followup_collector_reminds", {
+    steps: () => [
+        {
+            content: "The customer is in the worklist, in need of action",
+            trigger: ".o_data_row:contains('Tour Late Payer') .badge:contains('In Need of Action')",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_data_row:contains('Tour Late Payer') td.o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Open the credit and follow-up tab",
+            trigger: ".o_notebook a:contains('Credit & Follow-up')",
+            run: "click",
+        },
+        {
+            content: "Send a reminder",
+            trigger: "button[name=action_debt_send_reminder]",
+            run: "click",
+        },
+        {
+            content: "The reminder is ready: send it",
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "The reminder is in the follow-up history",
+            trigger: "div[name=debt_followup_history_ids] .o_data_row:contains('email')",
+        },
+    ],
+});
