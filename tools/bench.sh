@@ -7,14 +7,7 @@ pg_start
 DB="${BENCH_DB:-adf_bench}"
 PORT="$(free_port)"
 CONF=$(write_odoo_conf bench.conf "http_port = $PORT" "workers = 0" "max_cron_threads = 0")
-if ! psql_cmd -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-    info "creating the benchmark database '$DB' (without demo data)"
-    odoo_python -m odoo -c "$CONF" -d "$DB" -i account_debt_followup --without-demo=all --stop-after-init \
-        --log-level=warn || die "the benchmark database could not be created"
-else
-    odoo_python -m odoo -c "$CONF" -d "$DB" -u account_debt_followup --stop-after-init --log-level=warn \
-        || die "the benchmark database could not be updated"
-fi
+ensure_database "$DB" "$CONF" --without-demo=all
 info "serving '$DB' on port $PORT for the PDF assets"
 odoo_python -m odoo -c "$CONF" -d "$DB" --log-level=warn >"$LOCAL_DIR/log/bench-server.log" 2>&1 &
 SERVER=$!

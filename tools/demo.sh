@@ -6,15 +6,7 @@ pg_start
 DB="${DEMO_DB:-adf_demo}"
 PORT="${DEMO_PORT:-8069}"
 CONF=$(write_odoo_conf demo.conf "http_port = $PORT" "dbfilter = ^$DB\$" "workers = 0")
-if ! psql_cmd -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-    info "creating the demo database '$DB' (a minute or two)"
-    odoo_python -m odoo -c "$CONF" -d "$DB" -i account_debt_followup --stop-after-init \
-        --log-level=warn || die "the demo database could not be created"
-else
-    info "updating the module in the existing demo database '$DB' (DEMO_DB=other to start afresh)"
-    odoo_python -m odoo -c "$CONF" -d "$DB" -u account_debt_followup --stop-after-init \
-        --log-level=warn || die "the demo database could not be updated"
-fi
+ensure_database "$DB" "$CONF"   # DEMO_DB=other to start afresh
 cat >&2 <<MSG
 
     Odoo is starting on http://localhost:$PORT

@@ -8,12 +8,7 @@ pg_start
 DB="${I18N_DB:-adf_i18n}"
 I18N_DIR="$PROJECT_ROOT/account_debt_followup/i18n"
 CONF=$(write_odoo_conf i18n.conf "workers = 0")
-if psql_cmd -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-    step=(-u account_debt_followup)
-else
-    step=(-i account_debt_followup)  # with demo data: its translatable records are terms too
-fi
-odoo_python -m odoo -c "$CONF" -d "$DB" "${step[@]}" --stop-after-init --log-level=warn
+ensure_database "$DB" "$CONF"   # with demo data: its translatable records are terms too
 odoo_python -m odoo -c "$CONF" -d "$DB" --modules=account_debt_followup --log-level=warn \
     --i18n-export="$I18N_DIR/account_debt_followup.pot" --stop-after-init
 odoo_python - "$I18N_DIR" <<'PY'

@@ -146,6 +146,21 @@ pg_stop() {
 
 psql_cmd() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
 
+# Install the module in database $1 with configuration $2 (more install options after), or
+# update it when the database exists already.
+ensure_database() {
+    local db="$1" conf="$2"; shift 2
+    if psql_cmd -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+        info "updating the module in the existing database '$db'"
+        odoo_python -m odoo -c "$conf" -d "$db" -u account_debt_followup --stop-after-init --log-level=warn \
+            || die "the database '$db' could not be updated"
+    else
+        info "creating the database '$db' (a minute or two)"
+        odoo_python -m odoo -c "$conf" -d "$db" -i account_debt_followup "$@" --stop-after-init --log-level=warn \
+            || die "the database '$db' could not be created"
+    fi
+}
+
 # Write an Odoo configuration for the embedded cluster; echo its path.
 write_odoo_conf() {  # $1 = file name, $2.. = extra "key = value" lines
     local conf="$LOCAL_DIR/$1"; shift

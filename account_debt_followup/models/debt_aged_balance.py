@@ -49,16 +49,7 @@ class DebtAgedBalance(models.Model):
         )
         columns = [
             SQL("CASE WHEN %s = %s THEN amount ELSE 0 END AS %s", bucket, index, SQL.identifier(name))
-            for index, name in enumerate(
-                [
-                    "amount_current",
-                    "amount_period_1",
-                    "amount_period_2",
-                    "amount_period_3",
-                    "amount_period_4",
-                    "amount_older",
-                ]
-            )
+            for index, name in enumerate(self._bucket_field_names())
         ]
         return SQL(
             """

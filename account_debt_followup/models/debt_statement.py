@@ -55,22 +55,14 @@ class DebtStatement(models.AbstractModel):
                        aml.expected_payment_date, aml.followup_excluded,
                        aml.currency_id, aml.amount_currency, aml.amount_residual_currency,
                        aml.balance, aml.amount_residual, aml.payment_id
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
+                %s
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual != 0
-                   AND aml.company_id = %(company)s
-                   AND aml.date <= %(date)s
-                   AND partner.commercial_partner_id = ANY(%(partners)s)
+                   AND aml.date <= %s
               ORDER BY aml.date_maturity, aml.date, aml.id
                 """,
-                company=company.id,
-                date=date,
-                partners=partner_ids,
+                self._receivable_lines(company, partner_ids),
+                date,
             )
         )
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows}).with_prefetch()
@@ -113,14 +105,9 @@ class DebtStatement(models.AbstractModel):
         return self.env._("Entry")
 
     @api.model
-    def _get_activity(self, partners, company, date_from, date_to):
-        """Opening balance on ``date_from``, the receivable movements up to ``date_to`` and the
-        closing balance, per commercial partner, in company currency, with two queries."""
-        partner_ids = partners.commercial_partner_id.ids
-        if not partner_ids:
-            return {}
-        self.env.flush_all()
-        common = SQL(
+    def _receivable_lines(self, company, partner_ids):
+        """FROM and WHERE of the posted receivable items of commercial partners in a company."""
+        return SQL(
             """
               FROM account_move_line aml
               JOIN account_move move ON move.id = aml.move_id
@@ -134,6 +121,16 @@ class DebtStatement(models.AbstractModel):
             company=company.id,
             partners=partner_ids,
         )
+
+    @api.model
+    def _get_activity(self, partners, company, date_from, date_to):
+        """Opening balance on ``date_from``, the receivable movements up to ``date_to`` and the
+        closing balance, per commercial partner, in company currency, with two queries."""
+        partner_ids = partners.commercial_partner_id.ids
+        if not partner_ids:
+            return {}
+        self.env.flush_all()
+        common = self._receivable_lines(company, partner_ids)
         opening = dict(
             self.env.execute_query(
                 SQL(
