@@ -36,6 +36,15 @@ class DebtFollowupLevel(models.Model):
         sanitize_style=True,
         help="The text of the printed reminder letter, above the list of overdue items.",
     )
+    send_sms = fields.Boolean(
+        string="Send an SMS",
+        help="A text message to the customer's mobile (the SMS module, installed with Sales).",
+    )
+    sms_text = fields.Text(
+        string="SMS Text",
+        translate=True,
+        help="The text message; the amount overdue is added at its end.",
+    )
     create_activity = fields.Boolean(string="Schedule an Activity", help="For instance a phone call.")
     activity_type_id = fields.Many2one(
         "mail.activity.type", domain="[('res_model', 'in', (False, 'res.partner'))]"
@@ -62,9 +71,16 @@ class DebtFollowupLevel(models.Model):
         ),
     ]
 
-    @api.constrains("send_email", "mail_template_id", "create_activity", "activity_type_id")
+    @api.constrains("send_email", "mail_template_id", "create_activity", "activity_type_id", "send_sms")
     def _check_actions(self):
         for level in self:
+            if level.send_sms and "sms.sms" not in self.env:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up level %(level)s sends an SMS: install the SMS module.",
+                        level=level.name,
+                    )
+                )
             if level.send_email and not level.mail_template_id:
                 raise ValidationError(
                     self.env._(

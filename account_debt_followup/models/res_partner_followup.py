@@ -323,6 +323,7 @@ class ResPartner(models.Model):
         body=None,
         send_letter=None,
         create_activity=None,
+        send_sms=None,
     ):
         """Send the reminder of ``level`` to this customer now, and record it.
 
@@ -339,6 +340,7 @@ class ResPartner(models.Model):
         send_email = level.send_email if send_email is None else send_email
         send_letter = level.send_letter if send_letter is None else send_letter
         create_activity = level.create_activity if create_activity is None else create_activity
+        send_sms = level.send_sms if send_sms is None else send_sms
         history = self.env["debt.followup.history"]._claim(partner, company, level, today)
         if not history:
             return history
@@ -376,6 +378,9 @@ class ResPartner(models.Model):
             )
             values["mail_message_id"] = message.id
             channels.append("email")
+        if send_sms:
+            partner._debt_followup_sms(level, values["amount_overdue"], company)
+            channels.append("sms")
         if create_activity:
             activity = partner_sudo.activity_schedule(
                 activity_type_id=level.activity_type_id.id,
@@ -417,6 +422,23 @@ class ResPartner(models.Model):
             bodies=dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary)
         )
         return history
+
+    def _debt_followup_sms(self, level, amount_overdue, company):
+        """Queue the level's text message to the customer's mobile (sent by the SMS queue)."""
+        self.ensure_one()
+        if "sms.sms" not in self.env:
+            raise UserError(self.env._("Install the SMS module to send reminders by SMS."))
+        if not (self.mobile or self.phone):
+            raise UserError(
+                self.env._("%(partner)s has no phone number for the SMS.", partner=self.display_name)
+            )
+        text = level.with_context(lang=self.lang).sms_text or self.env._(
+            "%(company)s: a payment is overdue on your account.", company=company.name
+        )
+        amount = format_amount(self.env, amount_overdue, company.currency_id)
+        body = self.env._("%(text)s Overdue: %(amount)s", text=text.strip(), amount=amount)
+        # sudo: see _debt_followup_execute; queued like the mails, sent after the commit
+        self.sudo()._message_sms(body, put_in_queue=True)
 
     def _debt_followup_next_date(self, level, today):
         next_level = level._next_level()

@@ -328,3 +328,26 @@ class TestFollowup(DebtFollowupCommon):
         self.assertFalse(partner.debt_followup_todo_level_id)
         self._run_cron_until_done()
         self.assertFalse(self._mails_to(partner))
+
+    def test_sms_reminder_is_queued(self):
+        self.assertIn("sms.sms", self.env, "the SMS module comes with Sales: it must be installed")
+        level = self.env["debt.followup.level"].create(
+            {
+                "name": "SMS",
+                "delay": 30,
+                "send_email": False,
+                "send_sms": True,
+                "sms_text": "Minh An Co: please pay your invoices.",
+            }
+        )
+        partner = self._customer("Texted", "2024-05-20")
+        partner.mobile = "+84 912 345 678"
+        history = partner._debt_followup_execute(level)
+        self.assertEqual(history.channels, "sms")
+        sms = self.env["sms.sms"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "outgoing", "queued, sent by the SMS queue")
+        self.assertIn("Minh An Co: please pay your invoices. Overdue:", sms.body)
+        no_phone = self._customer("No Phone", "2024-05-20")
+        with self.assertRaises(UserError):
+            no_phone._debt_followup_execute(level)

@@ -29,6 +29,7 @@ class DebtFollowupSendWizard(models.TransientModel):
         string="Attach the Letter", compute="_compute_from_level", store=True, readonly=False
     )
     create_activity = fields.Boolean(compute="_compute_from_level", store=True, readonly=False)
+    send_sms = fields.Boolean(string="Send an SMS", compute="_compute_from_level", store=True, readonly=False)
     warning = fields.Char(compute="_compute_warning")
 
     @api.depends("partner_id", "company_id")
@@ -51,6 +52,7 @@ class DebtFollowupSendWizard(models.TransientModel):
             wizard.send_email = level.send_email
             wizard.send_letter = level.send_letter
             wizard.create_activity = level.create_activity
+            wizard.send_sms = level.send_sms
             template = level.mail_template_id
             partner = wizard.partner_id.with_company(wizard.company_id)
             if template and partner:
@@ -76,8 +78,8 @@ class DebtFollowupSendWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        if not (self.send_email or self.send_letter or self.create_activity):
-            raise UserError(self.env._("Choose at least one action: email, letter or activity."))
+        if not (self.send_email or self.send_letter or self.create_activity or self.send_sms):
+            raise UserError(self.env._("Choose at least one action: email, letter, SMS or activity."))
         history = self.partner_id.with_company(self.company_id)._debt_followup_execute(
             self.level_id,
             self.company_id,
@@ -86,6 +88,7 @@ class DebtFollowupSendWizard(models.TransientModel):
             body=self.body,
             send_letter=self.send_letter,
             create_activity=self.create_activity,
+            send_sms=self.send_sms,
         )
         if not history:
             raise UserError(
