@@ -68,10 +68,12 @@ class DebtStatement(models.AbstractModel):
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows}).with_prefetch()
         currency_of = {currency.id: currency for currency in currencies}
         bounds = company._debt_aging_bounds()
+        kinds = self._item_kinds()
+        company_currency = company.currency_id
         result = defaultdict(dict)
         for row in rows:
             currency = currency_of[row["currency_id"]]
-            foreign = currency != company.currency_id
+            foreign = currency != company_currency
             sections = result[row["partner_id"]]
             section = sections.setdefault(
                 currency,
@@ -81,7 +83,7 @@ class DebtStatement(models.AbstractModel):
             days = (date - row["date_maturity"]).days
             item = dict(
                 row,
-                kind=self._item_kind(row),
+                kind=self._item_kind(row, kinds),
                 original=row["amount_currency"] if foreign else row["balance"],
                 open=open_amount,
                 days_overdue=max(days, 0),
@@ -95,14 +97,24 @@ class DebtStatement(models.AbstractModel):
         return result
 
     @api.model
-    def _item_kind(self, row):
+    def _item_kinds(self):
+        """The labels of the items' kinds, translated once per statement rather than per item."""
+        return {
+            "payment": self.env._("Payment"),
+            "refund": self.env._("Credit Note"),
+            "invoice": self.env._("Invoice"),
+            "entry": self.env._("Entry"),
+        }
+
+    @api.model
+    def _item_kind(self, row, kinds):
         if row["payment_id"] or row["move_type"] == "entry" and row["balance"] < 0:
-            return self.env._("Payment")
+            return kinds["payment"]
         if row["move_type"] == "out_refund":
-            return self.env._("Credit Note")
+            return kinds["refund"]
         if row["move_type"] == "out_invoice":
-            return self.env._("Invoice")
-        return self.env._("Entry")
+            return kinds["invoice"]
+        return kinds["entry"]
 
     @api.model
     def _receivable_lines(self, company, partner_ids):
@@ -157,10 +169,11 @@ class DebtStatement(models.AbstractModel):
             pid: {"opening": opening.get(pid, 0.0), "lines": [], "closing": opening.get(pid, 0.0)}
             for pid in partner_ids
         }
+        kinds = self._item_kinds()
         for row in rows:
             activity = result[row["partner_id"]]
             activity["closing"] += row["balance"]
-            activity["lines"].append(dict(row, kind=self._item_kind(row), running=activity["closing"]))
+            activity["lines"].append(dict(row, kind=self._item_kind(row, kinds), running=activity["closing"]))
         return result
 
     @api.model

@@ -69,8 +69,9 @@ class DebtXlsxExport(models.AbstractModel):
             row = 1
             total = 0.0
             for partner, section in sections:
+                name = partner.name
                 for item in section["items"]:
-                    sheet.write(row, 0, partner.name)
+                    sheet.write(row, 0, name)
                     sheet.write(row, 1, f"{item['kind']} {item['move_name']}")
                     sheet.write(row, 2, item["ref"] or "")
                     sheet.write_datetime(row, 3, item["date"], formats["date"])
