@@ -453,16 +453,22 @@ class ResPartner(models.Model):
         content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
             report, self.ids, data={"level_id": level.id, "company_id": company.id}
         )
-        return self.env["ir.attachment"].create(
-            {
-                "name": self.env._(
-                    "Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name
-                ),
-                "raw": content,
-                "mimetype": "application/pdf",
-                "res_model": "res.partner",
-                "res_id": self.id,
-            }
+        # sudo: attaching to a customer needs write access on contacts, which a credit controller
+        # may not have; keeping the letter on the customer is their job
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._(
+                        "Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name
+                    ),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": "res.partner",
+                    "res_id": self.id,
+                }
+            )
         )
 
     # ------------------------------------------------------------------ scheduled run
@@ -542,14 +548,19 @@ class ResPartner(models.Model):
             name = self.env._(
                 "Statement %(partner)s %(date)s.pdf", partner=partner.name, date=data["date_to"]
             )
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": name,
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": "res.partner",
-                    "res_id": partner.id,
-                }
+            # sudo: attaching to a customer needs write access on contacts (see _debt_followup_letter)
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "raw": content,
+                        "mimetype": "application/pdf",
+                        "res_model": "res.partner",
+                        "res_id": partner.id,
+                    }
+                )
             )
             # queued in mail.mail, sent by the mail queue after this transaction commits; sudo: a
             # credit controller may not edit contacts, sending their statement is their job
