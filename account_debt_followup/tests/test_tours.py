@@ -100,3 +100,32 @@ class TestTours(HttpCase):
         )
         self.assertEqual(late.debt_followup_history_ids.channels, "email")
         self.assertTrue(self.env["mail.mail"].search([("recipient_ids", "in", late.ids)]))
+
+    def test_collector_records_a_promise_and_sends_the_statement(self):
+        late = self.env["res.partner"].create(
+            {"name": "Tour Promiser", "is_company": True, "email": "p@tour.vn"}
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": late.id,
+                "invoice_date": fields.Date.add(fields.Date.today(), days=-40),
+                "invoice_date_due": fields.Date.add(fields.Date.today(), days=-10),
+                "invoice_line_ids": [Command.create({"name": "Chairs", "price_unit": 300.0, "tax_ids": []})],
+            }
+        )
+        invoice.action_post()
+        self.manager.groups_id += self.env.ref("account.group_account_invoice")
+        self.start_tour(
+            f"/odoo/action-base.action_partner_form/{late.id}",
+            "account_debt_followup_collector_promise_and_statement",
+            login="tour_boss",
+        )
+        promise = late.debt_promise_ids
+        self.assertEqual(promise.amount, 300.0)
+        self.assertEqual(
+            promise.line_ids, invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        )
+        self.assertEqual(promise.line_ids.expected_payment_date, fields.Date.to_date("2099-12-31"))
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", late.ids)])
+        self.assertEqual(len(mail.attachment_ids), 1)

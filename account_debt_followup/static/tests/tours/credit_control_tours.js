@@ -94,3 +94,56 @@ registry.category("web_tour.tours").add("account_debt_followup_collector_reminds
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_debt_followup_collector_promise_and_statement", {
+    steps: () => [
+        {
+            content: "Open the credit and follow-up tab",
+            trigger: ".o_notebook a:contains('Credit & Follow-up')",
+            run: "click",
+        },
+        {
+            content: "Record what the customer promised",
+            trigger: "button[name=action_debt_record_promise]",
+            run: "click",
+        },
+        {
+            content: "The amount promised",
+            trigger: ".modal div[name=amount] input",
+            run: "edit 300",
+        },
+        {
+            content: "The date promised",
+            trigger: ".modal div[name=promised_date] input",
+            run: "edit 12/31/2099",
+        },
+        {
+            content: "What the customer said",
+            trigger: ".modal div[name=note] textarea",
+            run: "edit The accountant will pay by transfer before the end of the year",
+        },
+        {
+            content: "Save the promise",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The promise shows on the customer",
+            trigger: "div[name=debt_promise_ids] .o_data_row:contains('300.00')",
+        },
+        {
+            content: "Open the statement",
+            trigger: "button:contains('Statement')",
+            run: "click",
+        },
+        {
+            content: "Send it by email",
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "The statement is queued",
+            trigger: ".modal div[name=result]:contains('Statements queued for 1 customers.')",
+        },
+    ],
+});
