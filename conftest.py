@@ -56,11 +56,6 @@ def _fail_on_logged_warnings():
         pytest.fail("Odoo logged warnings or errors during this test:\n" + _describe(records))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    _outside_tests.extend(_collector.take_unreported())
-
-
 def pytest_sessionfinish(session, exitstatus):
     _outside_tests.extend(_collector.take_unreported())
     if _outside_tests:

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .sale_order import TRUST_SELECTION
+
 
 class DebtCreditApproval(models.Model):
     """A credit manager's decision to let one order, for one amount, pass the credit rules."""
@@ -40,7 +42,7 @@ class DebtCreditApproval(models.Model):
     overdue_amount = fields.Monetary(currency_field="company_currency_id", readonly=True)
     max_days_overdue = fields.Integer(string="Days Overdue", readonly=True)
     trust = fields.Selection(
-        [("good", "Good Debtor"), ("normal", "Normal Debtor"), ("bad", "Bad Debtor")],
+        TRUST_SELECTION,
         string="Debtor Rating",
         readonly=True,
     )

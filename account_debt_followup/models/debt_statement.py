@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL, pdf
 
 
@@ -190,7 +190,3 @@ class DebtStatement(models.AbstractModel):
         if not partner.lang:
             return ""
         return currency.with_context(lang=partner.lang).amount_to_text(amount)
-
-    @api.model
-    def _today(self):
-        return fields.Date.context_today(self)

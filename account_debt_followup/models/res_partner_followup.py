@@ -226,6 +226,15 @@ class ResPartner(models.Model):
             return "with_overdue_invoices"
         return "no_action"
 
+    @api.model
+    def _debt_followup_is_manual(self, data, today):
+        """In need of action that the scheduled run leaves to a person: a manual level, or a
+        broken promise."""
+        return bool(
+            self._debt_followup_status_of(data, today) == "in_need_of_action"
+            and (not data["todo_auto"] or data["broken_promise"])
+        )
+
     @api.depends_context("company")
     def _compute_debt_followup(self):
         all_data = self._get_followup_data()
@@ -237,9 +246,7 @@ class ResPartner(models.Model):
             partner.debt_followup_status = status
             partner.debt_followup_level_id = Level.browse(data and data["level_id"])
             partner.debt_followup_todo_level_id = Level.browse(data and data["todo_level_id"])
-            partner.debt_followup_manual = bool(
-                status == "in_need_of_action" and data and (not data["todo_auto"] or data["broken_promise"])
-            )
+            partner.debt_followup_manual = self._debt_followup_is_manual(data, today)
             partner.debt_followup_last_date = data and data["last_date"]
 
     def _search_debt_followup_status(self, operator, value):
@@ -282,8 +289,7 @@ class ResPartner(models.Model):
         matching = [
             partner_id
             for partner_id, data in self._get_followup_data(all_partners=True).items()
-            if self._debt_followup_status_of(data, today) == "in_need_of_action"
-            and (not data["todo_auto"] or data["broken_promise"])
+            if self._debt_followup_is_manual(data, today)
         ]
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", matching)]
