@@ -24,6 +24,51 @@ class ResCompany(models.Model):
         "separated by commas: 30,60,90,120 gives current, 1-30, 31-60, 61-90, 91-120 and over 120 days.",
     )
 
+    # debtor rating: thresholds of the daily suggestion of the good / normal / bad flag
+    debt_rating_auto = fields.Boolean(
+        string="Update Debtor Ratings",
+        help="Every night, set the debtor rating of each customer to the suggested one, except "
+        "where a credit manager pinned it. Otherwise, the suggestion is only shown.",
+    )
+    debt_rating_min_invoices = fields.Integer(
+        string="Invoices Needed for a Rating",
+        default=3,
+        help="A customer is rated good, or bad for its share of late invoices, only with at least "
+        "this number of invoices due in the last 12 months.",
+    )
+    debt_rating_good_days = fields.Integer(
+        string="Good: Days Late at Most",
+        default=3,
+        help="Good debtors pay, on average weighted by amount, at most this number of days late, "
+        "and have nothing overdue for longer.",
+    )
+    debt_rating_good_share = fields.Integer(
+        string="Good: Late Invoices at Most (%)",
+        default=10,
+        help="Good debtors pay at most this share of their invoices late.",
+    )
+    debt_rating_bad_days = fields.Integer(
+        string="Bad: Days Late From",
+        default=30,
+        help="A customer paying this number of days late or more, on average weighted by amount, "
+        "is a bad debtor.",
+    )
+    debt_rating_bad_share = fields.Integer(
+        string="Bad: Late Invoices From (%)",
+        default=50,
+        help="A customer paying this share of its invoices late or more is a bad debtor.",
+    )
+    debt_rating_bad_promises = fields.Integer(
+        string="Bad: Broken Promises From",
+        default=2,
+        help="A customer who broke this number of promises to pay in the last 12 months is a bad debtor.",
+    )
+    debt_rating_bad_overdue_days = fields.Integer(
+        string="Bad: Days Overdue From",
+        default=60,
+        help="A customer with an invoice overdue for this number of days or more is a bad debtor.",
+    )
+
     def _debt_aging_bounds(self):
         self.ensure_one()
         return [int(part) for part in (self.debt_aging_days or "30,60,90,120").split(",")]
@@ -48,3 +93,42 @@ class ResCompany(models.Model):
     def _check_debt_followup_min_interval(self):
         if any(company.debt_followup_min_interval < 0 for company in self):
             raise ValidationError(self.env._("The number of days between two reminders cannot be negative."))
+
+    @api.constrains(
+        "debt_rating_min_invoices",
+        "debt_rating_good_days",
+        "debt_rating_good_share",
+        "debt_rating_bad_days",
+        "debt_rating_bad_share",
+        "debt_rating_bad_promises",
+        "debt_rating_bad_overdue_days",
+    )
+    def _check_debt_rating_thresholds(self):
+        for company in self:
+            values = [
+                company.debt_rating_min_invoices,
+                company.debt_rating_good_days,
+                company.debt_rating_good_share,
+                company.debt_rating_bad_days,
+                company.debt_rating_bad_share,
+                company.debt_rating_bad_promises,
+                company.debt_rating_bad_overdue_days,
+            ]
+            if any(value < 0 for value in values):
+                raise ValidationError(self.env._("The debtor rating thresholds cannot be negative."))
+            if company.debt_rating_good_share > 100 or company.debt_rating_bad_share > 100:
+                raise ValidationError(self.env._("A share of late invoices cannot be over 100%."))
+            if (
+                company.debt_rating_good_days >= company.debt_rating_bad_days
+                or company.debt_rating_good_share >= company.debt_rating_bad_share
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A good debtor's thresholds must be below a bad debtor's: days late %(good_days)s "
+                        "against %(bad_days)s, late invoices %(good_share)s%% against %(bad_share)s%%.",
+                        good_days=company.debt_rating_good_days,
+                        bad_days=company.debt_rating_bad_days,
+                        good_share=company.debt_rating_good_share,
+                        bad_share=company.debt_rating_bad_share,
+                    )
+                )

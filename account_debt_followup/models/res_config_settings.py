@@ -11,3 +11,14 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_followup_email_from = fields.Char(related="company_id.debt_followup_email_from", readonly=False)
     debt_aging_days = fields.Char(related="company_id.debt_aging_days", readonly=False)
+
+    debt_rating_auto = fields.Boolean(related="company_id.debt_rating_auto", readonly=False)
+    debt_rating_min_invoices = fields.Integer(related="company_id.debt_rating_min_invoices", readonly=False)
+    debt_rating_good_days = fields.Integer(related="company_id.debt_rating_good_days", readonly=False)
+    debt_rating_good_share = fields.Integer(related="company_id.debt_rating_good_share", readonly=False)
+    debt_rating_bad_days = fields.Integer(related="company_id.debt_rating_bad_days", readonly=False)
+    debt_rating_bad_share = fields.Integer(related="company_id.debt_rating_bad_share", readonly=False)
+    debt_rating_bad_promises = fields.Integer(related="company_id.debt_rating_bad_promises", readonly=False)
+    debt_rating_bad_overdue_days = fields.Integer(
+        related="company_id.debt_rating_bad_overdue_days", readonly=False
+    )
