@@ -129,3 +129,30 @@ class TestTours(HttpCase):
         self.assertEqual(promise.line_ids.expected_payment_date, fields.Date.to_date("2099-12-31"))
         mail = self.env["mail.mail"].search([("recipient_ids", "in", late.ids)])
         self.assertEqual(len(mail.attachment_ids), 1)
+
+    def test_collector_logs_a_call_and_prints_the_statement(self):
+        late = self.env["res.partner"].create({"name": "Tour Caller", "is_company": True})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": late.id,
+                "invoice_date": fields.Date.add(fields.Date.today(), days=-40),
+                "invoice_date_due": fields.Date.add(fields.Date.today(), days=-10),
+                "invoice_line_ids": [Command.create({"name": "Lamps", "price_unit": 250.0, "tax_ids": []})],
+            }
+        )
+        invoice.action_post()
+        call = late.activity_schedule("mail.mail_activity_data_call", summary="Call about the lamps")
+        self.manager.groups_id += self.env.ref("account.group_account_invoice")
+        self.start_tour(
+            f"/odoo/action-base.action_partner_form/{late.id}",
+            "account_debt_followup_collector_calls_and_prints",
+            login="tour_boss",
+        )
+        history = late.debt_followup_history_ids
+        self.assertEqual(history.channels, "call")
+        self.assertIn("Spoke with the chief accountant", history.note)
+        self.assertEqual(history.amount_overdue, 250.0)
+        self.assertEqual(late.debt_promise_ids.amount, 250.0)
+        self.assertFalse(call.exists(), "the call activity is done")
+        self.assertIn("Promised to pay", late.message_ids[0].body + "".join(late.message_ids.mapped("body")))

@@ -40,9 +40,10 @@ class DebtStatementWizard(models.TransientModel):
         self.ensure_one()
         partners = self.partner_ids.commercial_partner_id
         if len(partners) == 1:
-            return self.env.ref("account_debt_followup.action_report_statement").report_action(
+            action = self.env.ref("account_debt_followup.action_report_statement").report_action(
                 partners, data=self._report_data()
             )
+            return dict(action, close_on_report_download=True)
         # one PDF per customer, merged: wkhtmltopdf builds on an unpatched Qt (Debian's) fail to
         # render several documents in one run
         content = self.env["debt.statement"]._statement_pdf(partners, self._report_data())

@@ -147,3 +147,61 @@ registry.category("web_tour.tours").add("account_debt_followup_collector_promise
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_debt_followup_collector_calls_and_prints", {
+    steps: () => [
+        {
+            content: "Open the credit and follow-up tab",
+            trigger: ".o_notebook a:contains('Credit & Follow-up')",
+            run: "click",
+        },
+        {
+            content: "Log the call just made",
+            trigger: "button:contains('Log a Call')",
+            run: "click",
+        },
+        {
+            content: "The customer promised to pay",
+            trigger: ".modal div[name=outcome] input[data-value=promise]",
+            run: "click",
+        },
+        {
+            content: "How much",
+            trigger: ".modal div[name=promised_amount] input",
+            run: "edit 250",
+        },
+        {
+            content: "By when",
+            trigger: ".modal div[name=promised_date] input",
+            run: "edit 12/31/2099",
+        },
+        {
+            content: "What was said",
+            trigger: ".modal div[name=note] textarea",
+            run: "edit Spoke with the chief accountant, transfer next week",
+        },
+        {
+            content: "Log it",
+            trigger: ".modal button[name=action_log]",
+            run: "click",
+        },
+        {
+            content: "The call shows in the follow-up history",
+            trigger: "body:not(:has(.modal)) div[name=debt_followup_history_ids] .o_data_row:contains('call')",
+        },
+        {
+            content: "Open the statement",
+            trigger: "button:contains('Statement')",
+            run: "click",
+        },
+        {
+            content: "Print it",
+            trigger: ".modal button[name=action_print]",
+            run: "click",
+        },
+        {
+            content: "The PDF was downloaded and the dialog closed, without an error",
+            trigger: "body:not(:has(.modal)):not(:has(.o_error_dialog)) .o_notebook a:contains('Credit & Follow-up')",
+        },
+    ],
+});

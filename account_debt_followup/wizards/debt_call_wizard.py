@@ -1,0 +1,110 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class DebtCallWizard(models.TransientModel):
+    """A collector logs a phone call with a customer: the outcome goes to the follow-up history
+    and the chatter, the open call activities are marked done, and a promise made on the phone
+    becomes a promise to pay."""
+
+    _name = "debt.call.wizard"
+    _description = "Log a Follow-up Call"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    contact_id = fields.Many2one(
+        "res.partner", string="Spoke With", domain="[('id', 'child_of', partner_id)]"
+    )
+    outcome = fields.Selection(
+        [
+            ("promise", "Promised to pay"),
+            ("reached", "Reached, no promise"),
+            ("dispute", "Disputes the debt"),
+            ("no_answer", "No answer"),
+        ],
+        required=True,
+        default="reached",
+    )
+    note = fields.Text(required=True)
+    promised_date = fields.Date()
+    promised_amount = fields.Monetary()
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        partner = self.env["res.partner"].browse(
+            values.get("partner_id") or self.env.context.get("active_id")
+        )
+        if partner:
+            values["partner_id"] = partner.commercial_partner_id.id
+        return values
+
+    def action_log(self):
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        labels = dict(self._fields["outcome"]._description_selection(self.env))
+        promise = self.env["debt.payment.promise"]
+        if self.outcome == "promise":
+            if not self.promised_date or self.currency_id.compare_amounts(self.promised_amount, 0) <= 0:
+                raise UserError(self.env._("A promise to pay needs a date and an amount."))
+            promise = promise.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "amount": self.promised_amount,
+                    "promised_date": self.promised_date,
+                    "contact_id": self.contact_id.id,
+                    "note": self.note,
+                    "line_ids": [
+                        fields.Command.set(
+                            partner._get_followup_lines()
+                            .filtered(
+                                lambda line: (
+                                    (line.date_maturity or line.date) < fields.Date.context_today(self)
+                                )
+                            )
+                            .ids
+                        )
+                    ],
+                }
+            )
+        figures = partner._get_debt_figures(self.company_id).get(partner.id, {})
+        summary = self.env._(
+            "Call with %(contact)s: %(outcome)s",
+            contact=(self.contact_id or partner).name,
+            outcome=labels[self.outcome],
+        )
+        self.env["debt.followup.history"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+                "channels": "call",
+                "amount_due": figures.get("open", 0.0),
+                "amount_overdue": max(figures.get("overdue", 0.0), 0.0),
+                "note": f"{summary}\n{self.note}",
+            }
+        )
+        # the call activities waiting on this customer are done: the feedback is the note.
+        # sudo: they may be assigned to another collector of the team
+        calls = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                    ("activity_type_id.category", "=", "phonecall"),
+                ]
+            )
+        )
+        if calls:
+            calls.action_feedback(feedback=f"{summary}\n{self.note}")
+        # sudo: posting on a contact needs write access on it (as for reminders)
+        partner.sudo().message_post(
+            body=Markup("<p><b>%s</b></p><p>%s</p>") % (summary, self.note), subtype_xmlid="mail.mt_note"
+        )
+        return {"type": "ir.actions.act_window_close"}
