@@ -1,0 +1,395 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+SEQUENCE_CODE = "debt.confirmation"
+PERIOD_FIELDS = {"partner_id", "company_id", "date_from", "date_to"}
+
+
+class DebtConfirmation(models.Model):
+    """A debt confirmation minute ("biên bản đối chiếu công nợ"): the receivable balance of a
+    customer over a period as we sent it, and the customer's answer (confirmed, or disputed with
+    its own balance).
+
+    The figures are computed when the minute is created (and refreshed while it is a draft), then
+    kept: the minute states what was sent, whatever is posted later.
+    """
+
+    _name = "debt.confirmation"
+    _description = "Debt Confirmation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_to desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(string="From", required=True, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    opening_balance = fields.Monetary(
+        readonly=True, help="What the customer owed before the first day of the period."
+    )
+    period_debit = fields.Monetary(
+        string="Debits", readonly=True, help="Invoices and other charges of the period."
+    )
+    period_credit = fields.Monetary(
+        string="Credits", readonly=True, help="Payments and credit notes of the period."
+    )
+    closing_balance = fields.Monetary(
+        readonly=True, help="What the customer owed on the last day of the period: the balance to confirm."
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("confirmed", "Confirmed"), ("disputed", "Disputed")],
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+    )
+    response_date = fields.Date(string="Answered On", tracking=True, copy=False)
+    response_contact_id = fields.Many2one(
+        "res.partner",
+        string="Answered By",
+        tracking=True,
+        copy=False,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="The customer's contact who confirmed or disputed the balance.",
+    )
+    customer_balance = fields.Monetary(
+        tracking=True,
+        copy=False,
+        help="The balance the customer states it owed on the last day of the period.",
+    )
+    # stored to sum and sort the differences in the list of minutes
+    difference = fields.Monetary(
+        compute="_compute_difference",
+        store=True,
+        help="Our closing balance minus the customer's, when the customer disputes it.",
+    )
+    note = fields.Text(copy=False)
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "The number of a debt confirmation must be unique.",
+        ),
+    ]
+
+    @api.depends("state", "closing_balance", "customer_balance")
+    def _compute_difference(self):
+        for confirmation in self:
+            if confirmation.state == "disputed":
+                confirmation.difference = confirmation.closing_balance - confirmation.customer_balance
+            else:
+                confirmation.difference = 0.0
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for confirmation in self:
+            if confirmation.date_from > confirmation.date_to:
+                raise ValidationError(
+                    self.env._("The period of a debt confirmation cannot end before it starts.")
+                )
+
+    @api.constrains("partner_id", "response_contact_id")
+    def _check_partners(self):
+        for confirmation in self:
+            partner = confirmation.partner_id
+            if partner != partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Confirm the debt of %(company)s, not of its contact %(contact)s.",
+                        company=partner.commercial_partner_id.display_name,
+                        contact=partner.display_name,
+                    )
+                )
+            contact = confirmation.response_contact_id
+            if contact and contact.commercial_partner_id != partner:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(partner)s.",
+                        contact=contact.display_name,
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.constrains("state", "note", "customer_balance", "closing_balance")
+    def _check_dispute(self):
+        for confirmation in self:
+            if (
+                confirmation.state == "disputed"
+                and not (confirmation.note or "").strip()
+                and confirmation.currency_id.is_zero(confirmation.difference)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is disputed: record the balance the customer states, or a note "
+                        "explaining the disagreement.",
+                        name=confirmation.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ creation
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._fill_figures(vals_list)
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                by_company[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in by_company.items():
+            names = self._next_names(self.env["res.company"].browse(company_id), len(company_vals))
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if PERIOD_FIELDS & vals.keys() and any(confirmation.state != "draft" for confirmation in self):
+            raise UserError(
+                self.env._(
+                    "The customer and the period of a debt confirmation cannot change once it is sent."
+                )
+            )
+        result = super().write(vals)
+        if PERIOD_FIELDS & vals.keys():
+            self._refresh_figures()
+        return result
+
+    @api.model
+    def _figures(self, activity):
+        """The stored figures from an activity of ``debt.statement._get_activity``."""
+        balances = [line["balance"] for line in activity["lines"]]
+        return {
+            "opening_balance": activity["opening"],
+            "period_debit": sum(balance for balance in balances if balance > 0),
+            "period_credit": -sum(balance for balance in balances if balance < 0),
+            "closing_balance": activity["closing"],
+        }
+
+    @api.model
+    def _fill_figures(self, vals_list):
+        """Add the figures to the values that lack them: one ``_get_activity`` per company and
+        period, whatever the number of customers."""
+        groups = defaultdict(list)
+        for vals in vals_list:
+            if "closing_balance" in vals or not (
+                vals.get("partner_id") and vals.get("date_from") and vals.get("date_to")
+            ):
+                continue
+            key = (
+                vals.get("company_id") or self.env.company.id,
+                fields.Date.to_date(vals["date_from"]),
+                fields.Date.to_date(vals["date_to"]),
+            )
+            groups[key].append(vals)
+        for (company_id, date_from, date_to), group in groups.items():
+            partners = self.env["res.partner"].browse([vals["partner_id"] for vals in group])
+            company = self.env["res.company"].browse(company_id)
+            activities = self.env["debt.statement"]._get_activity(partners, company, date_from, date_to)
+            for vals in group:
+                # a contact instead of its company has no activity of its own: _check_partners says why
+                if vals["partner_id"] in activities:
+                    vals.update(self._figures(activities[vals["partner_id"]]))
+
+    def _refresh_figures(self):
+        """Recompute the figures of the drafts, one ``_get_activity`` per company and period."""
+        drafts = self.filtered(lambda confirmation: confirmation.state == "draft")
+        groups = drafts.grouped(
+            lambda confirmation: (confirmation.company_id, confirmation.date_from, confirmation.date_to)
+        )
+        Statement = self.env["debt.statement"]
+        for (company, date_from, date_to), group in groups.items():
+            activities = Statement._get_activity(group.partner_id, company, date_from, date_to)
+            for confirmation in group:
+                if confirmation.partner_id.id in activities:
+                    confirmation.write(self._figures(activities[confirmation.partner_id.id]))
+
+    @api.model
+    def _create_for_partners(self, partners, company, date_from, date_to):
+        """One draft minute per customer (commercial partner) with a balance or movements in the
+        period; the figures of all of them come from one ``_get_activity``.
+
+        :return: ``(confirmations, skipped)``: the customers with nothing to confirm are skipped.
+        """
+        partners = partners.commercial_partner_id
+        activities = self.env["debt.statement"]._get_activity(partners, company, date_from, date_to)
+        currency = company.currency_id
+        vals_list, skipped_ids = [], []
+        for partner_id in partners.ids:
+            activity = activities[partner_id]
+            if not activity["lines"] and currency.is_zero(activity["opening"]):
+                skipped_ids.append(partner_id)
+                continue
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "company_id": company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    **self._figures(activity),
+                }
+            )
+        return self.create(vals_list), partners.browse(skipped_ids)
+
+    @api.model
+    def _company_sequence(self, company):
+        """The numbering of ``company``'s minutes: its own, started from the shared one the
+        module installs (companies number their documents apart)."""
+        sequences = self.env["ir.sequence"].search(
+            [("code", "=", SEQUENCE_CODE), ("company_id", "in", [company.id, False])]
+        )
+        own = sequences.filtered(lambda sequence: sequence.company_id == company)[:1]
+        if own:
+            return own
+        if not sequences:
+            raise UserError(
+                self.env._("The numbering of debt confirmations is missing: reinstall the module.")
+            )
+        # sudo: sequences are configured by administrators; the first minute of a company starts
+        # that company's numbering, whoever creates it (a credit controller)
+        own = (
+            sequences[:1]
+            .sudo()
+            .copy(
+                {"company_id": company.id, "name": f"{sequences[:1].name} ({company.name})", "number_next": 1}
+            )
+        )
+        return own.sudo(False)
+
+    @api.model
+    def _next_names(self, company, count):
+        """``count`` new numbers of ``company``'s minutes."""
+        sequence = self._company_sequence(company)
+        if sequence.implementation == "standard" and not sequence.use_date_range:
+            # one query for a whole batch: a standard sequence draws its numbers from the PostgreSQL
+            # sequence named after it (see ir.sequence._next_do)
+            rows = self.env.execute_query(
+                SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
+            )
+            return [sequence.get_next_char(number) for number in sorted(row[0] for row in rows)]
+        return [sequence._next() for _index in range(count)]
+
+    # ------------------------------------------------------------------ sending
+    def _send_by_email(self):
+        """Queue one email per minute, with the minute as a PDF, to the customer's invoicing
+        addresses; the drafts' figures are refreshed first, so the customer gets today's ledger.
+
+        :return: ``(sent, without_email)`` minutes.
+        """
+        self._refresh_figures()
+        template = self.env.ref("account_debt_followup.mail_template_debt_confirmation")
+        report = self.env.ref("account_debt_followup.action_report_debt_confirmation")
+        recipients_of = {
+            confirmation: confirmation.partner_id._debt_followup_recipients() for confirmation in self
+        }
+        no_email = self.filtered(lambda confirmation: not recipients_of[confirmation])
+        to_send = self - no_email
+        if not to_send:
+            return to_send, no_email
+        subjects = template._render_field("subject", to_send.ids, compute_lang=True)
+        bodies = template._render_field("body_html", to_send.ids, compute_lang=True)
+        for confirmation in to_send:
+            # one minute per wkhtmltopdf run (see ir_actions_report.py)
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, confirmation.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": self.env._("Debt Confirmation %(name)s.pdf", name=confirmation.name),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": confirmation.id,
+                }
+            )
+            company = confirmation.company_id
+            # queued in mail.mail, sent by the mail queue after this transaction commits
+            confirmation.with_context(mail_notify_force_send=False).message_post(
+                subject=subjects[confirmation.id],
+                body=bodies[confirmation.id],
+                partner_ids=recipients_of[confirmation].ids,
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_from=company.debt_followup_email_from or company.email_formatted or None,
+            )
+        to_send.filtered(lambda confirmation: confirmation.state == "draft").state = "sent"
+        return to_send, no_email
+
+    # ------------------------------------------------------------------ answer
+    def _record_response(self, result, date, contact=None, customer_balance=None, note=None):
+        """Record the customer's answer: ``confirmed`` (its balance is ours), or ``disputed``
+        with the balance it states (``None``: not stated) and/or a note."""
+        self.ensure_one()
+        if result not in ("confirmed", "disputed"):
+            raise UserError(self.env._("A customer confirms or disputes its balance."))
+        if result == "confirmed" or customer_balance is None:
+            customer_balance = self.closing_balance
+        values = {
+            "state": result,
+            "response_date": date or fields.Date.context_today(self),
+            "response_contact_id": contact.id if contact else False,
+            "customer_balance": customer_balance,
+        }
+        if note:
+            values["note"] = note
+        self.write(values)
+
+    # ------------------------------------------------------------------ buttons
+    def action_send(self):
+        answered = self.filtered(lambda confirmation: confirmation.state in ("confirmed", "disputed"))
+        if answered:
+            raise UserError(
+                self.env._(
+                    "The customer already answered, there is nothing to send: %(names)s",
+                    names=", ".join(answered.mapped("name")),
+                )
+            )
+        sent, no_email = self._send_by_email()
+        if no_email:
+            message = self.env._(
+                "Not sent, no email address: %(partners)s",
+                partners=", ".join(no_email.partner_id.mapped("display_name")),
+            )
+            if not sent:
+                raise UserError(message)
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "warning", "message": message, "sticky": True},
+            }
+        return True
+
+    def action_refresh_figures(self):
+        self._refresh_figures()
+        return True
+
+    def action_mark_confirmed(self):
+        return self._action_response_wizard("confirmed")
+
+    def action_mark_disputed(self):
+        return self._action_response_wizard("disputed")
+
+    def _action_response_wizard(self, result):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer's Answer"),
+            "res_model": "debt.confirmation.response.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_confirmation_id": self.id, "default_result": result},
+        }

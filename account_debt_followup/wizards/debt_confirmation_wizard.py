@@ -1,0 +1,80 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class DebtConfirmationWizard(models.TransientModel):
+    """Debt confirmation minutes for many customers at once, sent by email if asked."""
+
+    _name = "debt.confirmation.wizard"
+    _description = "Create Debt Confirmations"
+
+    partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    date_from = fields.Date(string="From", required=True, default=lambda self: self._default_dates()[0])
+    date_to = fields.Date(string="To", required=True, default=lambda self: self._default_dates()[1])
+    send_email = fields.Boolean(string="Send by Email Now")
+    confirmation_ids = fields.Many2many("debt.confirmation", string="Debt Confirmations", readonly=True)
+    result = fields.Html(readonly=True)
+
+    @api.model
+    def _default_dates(self):
+        """The year to the end of last month: what an accountant confirms at a month or year end."""
+        date_to = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+        return date_to.replace(month=1, day=1), date_to
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "res.partner" and self.env.context.get("active_ids"):
+            partners = self.env["res.partner"].browse(self.env.context["active_ids"]).commercial_partner_id
+            values["partner_ids"] = [fields.Command.set(partners.ids)]
+        return values
+
+    def action_create(self):
+        self.ensure_one()
+        if self.date_from > self.date_to:
+            raise UserError(self.env._("The period cannot end before it starts."))
+        confirmations, skipped = self.env["debt.confirmation"]._create_for_partners(
+            self.partner_ids, self.company_id, self.date_from, self.date_to
+        )
+        lines = [self.env._("Debt confirmations created: %(count)s.", count=len(confirmations))]
+        if skipped:
+            lines.append(
+                self.env._(
+                    "Skipped, no balance nor movement in the period: %(partners)s",
+                    partners=", ".join(skipped.mapped("display_name")),
+                )
+            )
+        if self.send_email and confirmations:
+            sent, no_email = confirmations._send_by_email()
+            lines.append(self.env._("Sent by email: %(count)s.", count=len(sent)))
+            if no_email:
+                lines.append(
+                    self.env._(
+                        "Not sent, no email address: %(partners)s",
+                        partners=", ".join(no_email.partner_id.mapped("display_name")),
+                    )
+                )
+        self.write(
+            {
+                "result": Markup("<br/>").join(lines),
+                "confirmation_ids": [fields.Command.set(confirmations.ids)],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_open_confirmations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("account_debt_followup.debt_confirmation_action")
+        action["domain"] = [("id", "in", self.confirmation_ids.ids)]
+        return action
