@@ -1,3 +1,4 @@
 from . import report_followup_letter
 from . import report_statement
+from . import report_debt_confirmation
 from . import debt_xlsx
