@@ -46,6 +46,7 @@
         "views/menus.xml",
         "views/portal_templates.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "account_debt_followup/static/tests/tours/*.js",
