@@ -11,6 +11,7 @@ cat >&2 <<MSG
 
     Odoo is starting on http://localhost:$PORT
     log in as  admin / admin   (credit manager)   or   demo / demo   (sales user)
+    the portal of a customer (Công ty TNHH Minh An): minhan / minhan
     stop with Ctrl-C; 'make stop' stops the embedded PostgreSQL.
 
 MSG
