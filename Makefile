@@ -36,5 +36,5 @@ $(DEV_STAMP): requirements-dev.txt
 i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
 	@tools/i18n.sh
 
-bench: $(DEV_STAMP)  ## generated data set (10k customers, 200k lines) and the measures of README.md
+bench: $(DEV_STAMP)  ## generated data set (10k customers, 200k lines), the measures of README.md, OCA peers side by side when installed
 	@tools/bench.sh
