@@ -2,7 +2,8 @@
 """Build account_debt_followup/README.rst from the readme/*.md fragments.
 
 Handles the Markdown the fragments use: headings, paragraphs, bullet and numbered lists,
-inline code, bold, links and fenced code blocks. ``--check`` fails when README.rst is stale.
+inline code, bold, links, images alone on their line and fenced code blocks. ``--check`` fails
+when README.rst is stale.
 """
 
 import ast
@@ -39,6 +40,10 @@ def md_to_rst(markdown, base_level):
             continue
         if in_code:
             out.append("    " + line)
+            continue
+        image = re.match(r"^!\[([^\]]*)\]\(([^)]+)\)$", line.strip())
+        if image:
+            out += [f".. image:: {image.group(2)}", f"   :alt: {image.group(1)}", ""]
             continue
         heading = re.match(r"^(#{1,4})\s+(.*)$", line)
         if heading:
