@@ -21,3 +21,4 @@ from . import res_partner_followup
 from . import res_partner_kpi
 from . import res_partner_rating
 from . import sale_order
+from . import sale_order_line

@@ -97,11 +97,13 @@ class SaleOrder(models.Model):
         return "warn"
 
     # ------------------------------------------------------------------ the check
-    def _debt_credit_evaluate(self, rules_only=False):
+    def _debt_credit_evaluate(self, rules_only=False, increases=None):
         """Check the credit rules for the orders of ``self``, with no side effect.
 
         :param rules_only: leave out the orders of companies without any credit rule (the
             enforcement needs nothing more; the banner shows the figures anyway)
+        :param increases: ``{order: amount}`` for confirmed orders that grew by ``amount`` (in
+            company currency): the exposure already counts them, the check is on the increase
 
         A constant number of queries whatever the customers' number of invoices and orders:
         the rules, one debt query per company, the customers' limits and ratings, the approvals.
@@ -138,7 +140,10 @@ class SaleOrder(models.Model):
             # sudo: credit limit, rating and debt figures are accounting data; the check and the
             # order's banner need them whoever confirms (salesperson, portal customer, automation)
             partners = company_orders.partner_id.commercial_partner_id.sudo().with_company(company)
-            debt = partners._get_debt_figures(company, exclude_order_ids=company_orders._origin.ids)
+            increases = increases or {}
+            debt = partners._get_debt_figures(
+                company, exclude_order_ids=[o.id for o in company_orders._origin if o not in increases]
+            )
             standing = {p.id: (p.credit_limit, p.trust) for p in partners}
             followup = {}
             if any(rule.rule_type == "followup_level" for rule in company_rules):
@@ -153,9 +158,15 @@ class SaleOrder(models.Model):
             for order in company_orders:
                 partner_id = order.partner_id.commercial_partner_id.id
                 base = debt.get(partner_id, NO_DEBT)
-                amount = order.currency_id._convert(order.amount_total, company.currency_id, company, today)
-                batch_total[partner_id] += amount
                 exposure = base["open"] + base["draft"] + base["to_invoice"]
+                if order in increases:  # counted in the exposure already: before it grew, then grown
+                    amount = increases[order]
+                    exposure -= amount
+                else:
+                    amount = order.currency_id._convert(
+                        order.amount_total, company.currency_id, company, today
+                    )
+                batch_total[partner_id] += amount
                 credit_limit, trust = standing[partner_id]
                 reached = followup and level_of.get((followup.get(partner_id) or {}).get("level_id"))
                 figures = {
@@ -200,13 +211,14 @@ class SaleOrder(models.Model):
                     )
         return blocking
 
-    def _debt_credit_check(self):
-        """Enforce the credit rules on orders about to be confirmed.
+    def _debt_credit_check(self, increases=None):
+        """Enforce the credit rules on orders about to be confirmed, or confirmed orders that
+        grew by ``increases`` (``{order: amount in company currency}``).
 
         Raises a ``UserError`` for blocked orders, logs warnings on the others, and writes the
         customers' guard rows so that two concurrent confirmations cannot both pass.
         """
-        evaluation = self._debt_credit_evaluate(rules_only=True)
+        evaluation = self._debt_credit_evaluate(rules_only=True, increases=increases)
         if not evaluation:
             return
         guarded = {
@@ -234,11 +246,21 @@ class SaleOrder(models.Model):
         items = Markup().join(Markup("<li>%s</li>") % message for _rule, message in result["issues"])
         if approved:
             approval = result["approval"]
-            intro = self.env._(
-                "Confirmed with the credit approval of %(user)s (%(reason)s):",
-                user=approval.user_id.name,
-                reason=approval.reason,
+            intro = (
+                self.env._(
+                    "Order increased with the credit approval of %(user)s (%(reason)s):",
+                    user=approval.user_id.name,
+                    reason=approval.reason,
+                )
+                if self.state == "sale"
+                else self.env._(
+                    "Confirmed with the credit approval of %(user)s (%(reason)s):",
+                    user=approval.user_id.name,
+                    reason=approval.reason,
+                )
             )
+        elif self.state == "sale":
+            intro = self.env._("Order increased despite these credit warnings:")
         else:
             intro = self.env._("Confirmed despite these credit warnings:")
         self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (intro, items), subtype_xmlid="mail.mt_note")
@@ -252,13 +274,23 @@ class SaleOrder(models.Model):
             )
         parts = []
         for order, (messages, figures) in blocked.items():
-            parts.append(
-                self.env._(
-                    "%(order)s for %(customer)s cannot be confirmed:",
-                    order=order.name,
-                    customer=order.partner_id.commercial_partner_id.display_name,
+            if order.state == "sale":
+                parts.append(
+                    self.env._(
+                        "%(order)s for %(customer)s is confirmed; it cannot grow to %(amount)s:",
+                        order=order.name,
+                        customer=order.partner_id.commercial_partner_id.display_name,
+                        amount=format_amount(self.env, order.amount_total, order.currency_id),
+                    )
                 )
-            )
+            else:
+                parts.append(
+                    self.env._(
+                        "%(order)s for %(customer)s cannot be confirmed:",
+                        order=order.name,
+                        customer=order.partner_id.commercial_partner_id.display_name,
+                    )
+                )
             parts += ["- " + message for message in messages]
             currency = order.company_id.currency_id
             parts.append(
@@ -323,6 +355,24 @@ class SaleOrder(models.Model):
             if to_check:
                 to_check._debt_credit_check()
         return super().write(vals)
+
+    def _debt_confirmed_totals(self):
+        """The totals of the confirmed orders of ``self``, before a change of their lines."""
+        return {order: order.amount_total for order in self if order.state == "sale"}
+
+    def _debt_check_growth(self, before):
+        """Check the credit rules on the confirmed orders that grew since ``before``."""
+        today = fields.Date.context_today(self)
+        increases = {}
+        for order, total in before.items():
+            grown = order.amount_total - total
+            if order.currency_id.compare_amounts(grown, 0) > 0:
+                company = order.company_id
+                increases[order] = order.currency_id._convert(grown, company.currency_id, company, today)
+        if increases:
+            self.browse([order.id for order in increases])._debt_credit_check(
+                increases={self.browse(order.id): amount for order, amount in increases.items()}
+            )
 
     def _validate_order(self):
         # Portal signature: a blocked order stays a quotation, signed, and a credit manager is asked.

@@ -1,5 +1,6 @@
 from . import test_credit_concurrency
 from . import test_credit_control
+from . import test_credit_growth
 from . import test_credit_portal
 from . import test_debt_confirmation
 from . import test_debt_kpi

@@ -15,6 +15,14 @@ class DebtCreditApprovalWizard(models.TransientModel):
     debt_company_currency_id = fields.Many2one(related="order_id.debt_company_currency_id")
     currency_id = fields.Many2one(related="order_id.currency_id")
     amount_total = fields.Monetary(related="order_id.amount_total")
+    order_state = fields.Selection(related="order_id.state")
+    amount_approved = fields.Monetary(
+        string="Approved Up To",
+        compute="_compute_amount_approved",
+        store=True,
+        readonly=False,
+        help="A confirmed order may grow up to this total, taxes included, without asking again.",
+    )
     issues = fields.Text(related="order_id.debt_credit_issues")
     credit_limit = fields.Monetary(
         related="order_id.debt_partner_credit_limit", currency_field="debt_company_currency_id"
@@ -28,6 +36,11 @@ class DebtCreditApprovalWizard(models.TransientModel):
     max_days_overdue = fields.Integer(related="order_id.debt_partner_days_overdue")
     trust = fields.Selection(related="order_id.debt_partner_trust")
     reason = fields.Text(required=True, help="Why this order may be confirmed anyway; kept on the order.")
+
+    @api.depends("order_id")
+    def _compute_amount_approved(self):
+        for wizard in self:
+            wizard.amount_approved = wizard.order_id.amount_total
 
     @api.model
     def default_get(self, fields_list):
@@ -50,10 +63,25 @@ class DebtCreditApprovalWizard(models.TransientModel):
         self.ensure_one()
         self._check_manager()
         order = self.order_id
-        if order.state not in ("draft", "sent"):
+        if order.state not in ("draft", "sent", "sale"):
             raise UserError(
-                self.env._("Only a quotation can be approved: %(order)s is not one.", order=order.name)
+                self.env._(
+                    "Only a quotation or a confirmed order can be approved: %(order)s is neither.",
+                    order=order.name,
+                )
             )
+        amount = order.amount_total
+        if order.state == "sale":
+            # a confirmed order: approved up to a larger total, for the lines still to come
+            amount = self.amount_approved
+            if order.currency_id.compare_amounts(amount, order.amount_total) < 0:
+                raise UserError(
+                    self.env._(
+                        "Approve at least the order's total, %(amount)s.",
+                        amount=format_amount(self.env, order.amount_total, order.currency_id),
+                    )
+                )
+            confirm = False
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason for the approval."))
         result = order._debt_credit_evaluate()[order]
@@ -64,7 +92,7 @@ class DebtCreditApprovalWizard(models.TransientModel):
                 "partner_id": order.partner_id.commercial_partner_id.id,
                 "reason": self.reason.strip(),
                 "currency_id": order.currency_id.id,
-                "amount_approved": order.amount_total,
+                "amount_approved": amount,
                 "credit_limit": figures["credit_limit"],
                 "exposure_after": figures["exposure_after"],
                 "overdue_amount": figures["overdue"],
@@ -80,7 +108,7 @@ class DebtCreditApprovalWizard(models.TransientModel):
                 self.env._(
                     "Credit approval by %(user)s for %(amount)s: %(reason)s",
                     user=approval.user_id.name,
-                    amount=format_amount(self.env, order.amount_total, order.currency_id),
+                    amount=format_amount(self.env, amount, order.currency_id),
                     reason=approval.reason,
                 ),
                 self.env._(
