@@ -512,6 +512,12 @@ class ResPartner(models.Model):
                 (company, partner_id, level_id) for partner_id, level_id in self._debt_followup_due(company)
             ]
         batch = todo[:batch_size]
+        # the debt figures the reminders show, for the whole batch in one query per company
+        # rather than one per customer
+        for company in {company for company, _partner_id, _level_id in batch}:
+            partners = self.with_company(company).browse([p for c, p, _l in batch if c == company])
+            partners.mapped("debt_overdue_amount")
+            partners.sudo().mapped("debt_overdue_amount")
         for company, partner_id, level_id in batch:
             partner = self.with_company(company).browse(partner_id)
             level = self.env["debt.followup.level"].browse(level_id)
