@@ -1,8 +1,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import odoo
 from odoo import Command, fields
 from odoo.tests.common import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class _KnownWkhtmltopdfNotice(logging.Filter):
+    """Debian's wkhtmltopdf is built on an unpatched Qt: it prints that it ignores the header and
+    footer switches. That notice, and only it, is expected here."""
+
+    def filter(self, record):
+        return "unpatched qt" not in record.getMessage()
 
 
 class DebtFollowupCommon(AccountTestInvoicingCommon):
@@ -144,3 +159,25 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         before = self.cr.sql_log_count
         func()
         return self.cr.sql_log_count - before
+
+    # ------------------------------------------------------------------ PDF
+    def _render_real_pdfs(self):
+        """Let wkhtmltopdf run (tests get HTML otherwise), against this test server's assets."""
+        port = odoo.tools.config["http_port"]
+        self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
+        self._mute_known_wkhtmltopdf_notice()
+
+    def _mute_known_wkhtmltopdf_notice(self):
+        report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
+        notice = _KnownWkhtmltopdfNotice()
+        report_logger.addFilter(notice)
+        self.addCleanup(report_logger.removeFilter, notice)
+
+    def _pdf_text(self, content):
+        """The text of a PDF, read with pdftotext (poppler-utils)."""
+        pdftotext = shutil.which("pdftotext")
+        self.assertTrue(pdftotext, "poppler-utils (pdftotext) is needed to read the PDF")
+        with tempfile.TemporaryDirectory() as folder:
+            Path(folder, "document.pdf").write_bytes(content)
+            subprocess.run([pdftotext, "-layout", "document.pdf", "document.txt"], cwd=folder, check=True)
+            return Path(folder, "document.txt").read_text()

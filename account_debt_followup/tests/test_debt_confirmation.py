@@ -1,10 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import io
-import logging
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -15,7 +10,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DebtFollowupCommon
-from .test_statement import _KnownWkhtmltopdfNotice
 
 TODAY = "2024-06-30"
 DATE_FROM = fields.Date.to_date("2024-03-01")
@@ -300,23 +294,6 @@ class TestDebtConfirmation(DebtFollowupCommon):
         self.assertFalse(minute_a.exists())
 
     # ------------------------------------------------------------------ PDF
-    def _render_real_pdfs(self):
-        """Let wkhtmltopdf run (tests get HTML otherwise), against this test server's assets."""
-        port = odoo.tools.config["http_port"]
-        self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
-        report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
-        notice = _KnownWkhtmltopdfNotice()
-        report_logger.addFilter(notice)
-        self.addCleanup(report_logger.removeFilter, notice)
-
-    def _pdf_text(self, content):
-        pdftotext = shutil.which("pdftotext")
-        self.assertTrue(pdftotext, "poppler-utils (pdftotext) is needed to read the PDF")
-        with tempfile.TemporaryDirectory() as folder:
-            Path(folder, "minute.pdf").write_bytes(content)
-            subprocess.run([pdftotext, "-layout", "minute.pdf", "minute.txt"], cwd=folder, check=True)
-            return Path(folder, "minute.txt").read_text()
-
     def test_minute_renders_as_a_real_pdf(self):
         self._render_real_pdfs()
         self.company.vat = "0312345678"

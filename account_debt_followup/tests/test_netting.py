@@ -1,9 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import logging
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -13,7 +8,6 @@ from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
 
 from .common import DebtFollowupCommon
-from .test_statement import _KnownWkhtmltopdfNotice
 
 TODAY = "2024-06-30"
 OPEN_TYPES = ("asset_receivable", "liability_payable")
@@ -320,23 +314,6 @@ class TestNetting(DebtFollowupCommon):
         self.assertEqual(self.inv_old.payment_state, "not_paid")
 
     # ------------------------------------------------------------------ minute
-    def _render_real_pdfs(self):
-        """Let wkhtmltopdf run (tests get HTML otherwise), against this test server's assets."""
-        port = odoo.tools.config["http_port"]
-        self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
-        report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
-        notice = _KnownWkhtmltopdfNotice()
-        report_logger.addFilter(notice)
-        self.addCleanup(report_logger.removeFilter, notice)
-
-    def _pdf_text(self, pdf):
-        pdftotext = shutil.which("pdftotext")
-        self.assertTrue(pdftotext, "poppler-utils (pdftotext) is needed to read the minute")
-        with tempfile.TemporaryDirectory() as folder:
-            Path(folder, "minute.pdf").write_bytes(pdf)
-            subprocess.run([pdftotext, "-layout", "minute.pdf", "minute.txt"], cwd=folder, check=True)
-            return Path(folder, "minute.txt").read_text()
-
     def test_minute_renders_both_parties_and_the_amount(self):
         netting = self._confirm(self._wizard())
         self._render_real_pdfs()

@@ -1,12 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import json
-import logging
 import re
-import shutil
 import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -15,7 +10,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
 from .common import DebtFollowupCommon
-from .test_statement import _KnownWkhtmltopdfNotice
 
 
 @tagged("post_install", "-at_install")
@@ -87,14 +81,6 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
         return self.url_open(
             f"/my/debt/invoice/{invoice_id}/promise", data=data, allow_redirects=allow_redirects
         )
-
-    def _pdf_text(self, content):
-        pdftotext = shutil.which("pdftotext")
-        self.assertTrue(pdftotext, "poppler-utils (pdftotext) is needed to read the statement")
-        with tempfile.TemporaryDirectory() as folder:
-            Path(folder, "statement.pdf").write_bytes(content)
-            subprocess.run([pdftotext, "-layout", "statement.pdf", "statement.txt"], cwd=folder, check=True)
-            return Path(folder, "statement.txt").read_text()
 
     # ------------------------------------------------------------------ page
     def test_page_shows_own_statement_only(self):
@@ -210,10 +196,7 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
         self.env["ir.config_parameter"].set_param(
             "report.url", "http://127.0.0.1:%s" % refusing.getsockname()[1]
         )
-        report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
-        notice = _KnownWkhtmltopdfNotice()
-        report_logger.addFilter(notice)
-        self.addCleanup(report_logger.removeFilter, notice)
+        self._mute_known_wkhtmltopdf_notice()
 
     # ------------------------------------------------------------------ promises
     def test_valid_promise_is_recorded_once_and_told_to_the_collector(self):

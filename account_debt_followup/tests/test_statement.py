@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import io
-import logging
 import shutil
 import subprocess
 import tempfile
@@ -17,14 +16,6 @@ from odoo.tests import Form, tagged
 from .common import DebtFollowupCommon
 
 TODAY = "2024-06-30"
-
-
-class _KnownWkhtmltopdfNotice(logging.Filter):
-    """Debian's wkhtmltopdf is built on an unpatched Qt: it prints that it ignores the header and
-    footer switches. That notice, and only it, is expected here."""
-
-    def filter(self, record):
-        return "unpatched qt" not in record.getMessage()
 
 
 @tagged("post_install", "-at_install")
@@ -169,15 +160,6 @@ class TestStatement(DebtFollowupCommon):
             .decode()
         )
         self.assertIn("Năm Trăm Năm Mươi", html)  # USD 550
-
-    def _render_real_pdfs(self):
-        """Let wkhtmltopdf run (tests get HTML otherwise), against this test server's assets."""
-        port = odoo.tools.config["http_port"]
-        self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
-        report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
-        notice = _KnownWkhtmltopdfNotice()
-        report_logger.addFilter(notice)
-        self.addCleanup(report_logger.removeFilter, notice)
 
     def test_statements_of_several_customers_print_as_one_pdf(self):
         self._render_real_pdfs()
