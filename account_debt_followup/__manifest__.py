@@ -28,6 +28,7 @@
         "views/account_move_line_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_history_views.xml",
+        "wizards/debt_aged_balance_wizard_views.xml",
         "views/debt_aged_balance_views.xml",
         "wizards/debt_statement_wizard_views.xml",
         "wizards/debt_rating_wizard_views.xml",

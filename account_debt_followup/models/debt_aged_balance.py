@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .debt_ledger import RECEIVABLE_PAYABLE
+
 
 class DebtAgedBalance(models.Model):
     """Open receivable and payable items with their aging bucket, for the aged balance screens.
@@ -37,6 +39,12 @@ class DebtAgedBalance(models.Model):
 
     @property
     def _table_query(self):
+        """The ledger's open items of the user's companies, as of ``debt_as_of`` in the context
+        (default: now, aged to today), aged by due date or, with ``debt_aging_by`` set to
+        ``date``, by document date."""
+        as_of = fields.Date.to_date(self.env.context.get("debt_as_of")) or None
+        today = as_of or self.env["debt.ledger"]._today()
+        age_from = SQL("date") if self.env.context.get("debt_aging_by") == "date" else SQL("due")
         bucket = SQL(
             """
             CASE WHEN days_overdue <= 0 THEN 0
@@ -53,34 +61,41 @@ class DebtAgedBalance(models.Model):
         ]
         return SQL(
             """
-            SELECT items.*, %s
+            SELECT aged.*, %(columns)s
               FROM (
-                SELECT aml.id, aml.id AS move_line_id, aml.move_id, aml.company_id,
-                       partner.commercial_partner_id AS partner_id,
-                       company.currency_id, account.account_type, move.invoice_user_id,
-                       aml.date, COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       CURRENT_DATE - COALESCE(aml.date_maturity, aml.date) AS days_overdue,
-                       CASE WHEN account.account_type = 'liability_payable'
-                            THEN -aml.amount_residual ELSE aml.amount_residual END AS amount_residual,
-                       CASE WHEN account.account_type = 'liability_payable'
-                            THEN -aml.amount_residual ELSE aml.amount_residual END AS amount,
+                SELECT items.id, items.id AS move_line_id, items.move_id, items.company_id,
+                       items.partner_id, items.company_currency_id AS currency_id, items.account_type,
+                       items.invoice_user_id, items.date, items.due AS date_maturity,
+                       %(today)s - items.%(age_from)s AS days_overdue,
+                       CASE WHEN items.account_type = 'liability_payable'
+                            THEN -items.residual ELSE items.residual END AS amount_residual,
+                       CASE WHEN items.account_type = 'liability_payable'
+                            THEN -items.residual ELSE items.residual END AS amount,
                        split_part(company.debt_aging_days, ',', 1)::int AS bound_1,
                        split_part(company.debt_aging_days, ',', 2)::int AS bound_2,
                        split_part(company.debt_aging_days, ',', 3)::int AS bound_3,
                        split_part(company.debt_aging_days, ',', 4)::int AS bound_4
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account account ON account.id = aml.account_id
-                  JOIN res_company company ON company.id = aml.company_id
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                 WHERE account.account_type IN ('asset_receivable', 'liability_payable')
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual != 0
-              ) items
+                  FROM (%(items)s) items
+                  JOIN res_company company ON company.id = items.company_id
+              ) aged
             """,
-            SQL(", ").join(columns),
+            columns=SQL(", ").join(columns),
+            today=today,
+            age_from=age_from,
+            items=self.env["debt.ledger"]._items(
+                self.env.companies, as_of=as_of, today=today, account_types=RECEIVABLE_PAYABLE
+            ),
         )
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        self.env["debt.ledger"]._flush()
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        self.env["debt.ledger"]._flush()
+        return super().search_fetch(domain, field_names, offset, limit, order)
 
     @api.model
     def _bucket_field_names(self):
@@ -131,11 +146,20 @@ class ReportAgedBalance(models.AbstractModel):
             ["currency_id", "partner_id"],
             [f"{name}:sum" for name in Aged._bucket_field_names()] + ["amount_residual:sum"],
         )
+        totals = {}
+        for currency, _partner, *amounts in groups:
+            totals[currency] = [
+                a + b for a, b in zip(totals.get(currency, [0.0] * len(amounts)), amounts, strict=True)
+            ]
         return {
             "doc_ids": docids,
             "doc_model": "debt.aged.balance",
             "docs": Aged.browse(docids),
             "groups": sorted(groups, key=lambda g: (g[0].name, g[1].name or "")),
+            "totals": sorted(
+                ([currency, *amounts] for currency, amounts in totals.items()), key=lambda t: t[0].name
+            ),
             "labels": self.env["debt.statement"]._bucket_labels(self.env.company),
-            "today": fields.Date.context_today(self),
+            "today": fields.Date.to_date(self.env.context.get("debt_as_of"))
+            or fields.Date.context_today(self),
         }

@@ -8,14 +8,25 @@ KPI_MONTHS = 12  # full months shown before the current one
 
 
 class DebtKpi(models.Model):
-    """Collection KPIs per month: DSO, average days delinquent, collection effectiveness index
-    (CEI) and overdue ratio, per customer and for the whole company (rows without a customer).
+    """Collection KPIs per month, per customer and for the whole company (rows without a
+    customer), built on the receivables ledger. The formulas are those of the module's README:
 
-    A database view over the receivable journal items, grouped in SQL: each item and each
-    partial payment is an event dated by the month it changes the receivable or the overdue
-    amount, and running sums give the balances at each month end. Overdue is counted as on the
-    customer's form: overdue invoices less payments and credit notes not matched yet. For the
-    current month, the figures are those of today.
+    - **Sales** (Invoiced): customer invoices less credit notes, taxes included, by invoice date.
+      Payments, netting, write-offs and other entries are not sales.
+    - **DSO** (countback): at the period's end, how many days of the most recent sales the
+      receivable represents: walk back day by day from the end, adding each day's sales until
+      they reach the receivable; the last day counts for the share it needs. Days without sales
+      count in full. When all the sales of the history do not reach the receivable, the days of
+      the history are stretched in proportion.
+    - **Best possible DSO**: the same countback on the part of the receivable not overdue.
+    - **Average days delinquent**: the days past due of what is overdue at the period's end,
+      weighted by the amounts still open (none when nothing is overdue).
+    - **CEI**: collected in the period / (receivable at start + sales - receivable not overdue
+      at the end), in percent; collected = receivable at start + sales - receivable at the end.
+    - **Overdue ratio**: overdue at the end / receivable at the end.
+
+    Overdue is counted as on the customer's form: overdue invoices, disputed ones left out,
+    less payments and credit notes not matched yet. For the current month, the end is today.
     """
 
     _name = "debt.kpi"
@@ -32,7 +43,9 @@ class DebtKpi(models.Model):
     month = fields.Date(readonly=True)
     days = fields.Integer(string="Days in Period", readonly=True, aggregator="max")
     sales = fields.Monetary(
-        string="Invoiced", readonly=True, help="Customer invoices less credit notes, taxes included."
+        string="Invoiced",
+        readonly=True,
+        help="Customer invoices less credit notes, taxes included; payments and other entries are not sales.",
     )
     collected = fields.Monetary(
         readonly=True, help="Receivable at the start of the month, plus invoiced, less receivable at its end."
@@ -49,22 +62,22 @@ class DebtKpi(models.Model):
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="Days sales outstanding: receivable at the month's end divided by the month's sales, "
-        "times its number of days.",
+        help="Days sales outstanding, by the countback method: how many days of the most recent sales "
+        "the receivable at the period's end represents.",
     )
     best_dso = fields.Float(
         string="Best Possible DSO",
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="The DSO counting only what was not overdue yet.",
+        help="The countback DSO of the part of the receivable that was not overdue yet.",
     )
     days_delinquent = fields.Float(
         string="Average Days Delinquent",
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="DSO less best possible DSO: the days of sales that are overdue.",
+        help="The days past due of what is overdue at the period's end, weighted by the amounts still open.",
     )
     cei = fields.Float(
         string="CEI (%)",
@@ -92,81 +105,77 @@ class DebtKpi(models.Model):
         the current month to date, per customer and per company (``partner_id`` NULL)."""
         today = fields.Date.context_today(self)
         first = today.replace(day=1) - relativedelta(months=months)
-        partner_filter = (
-            SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL()
-        )
+        sales_types = SQL("('out_invoice', 'out_refund')")
         return SQL(
             """
             WITH periods AS (
                 SELECT month::date AS month,
+                       LEAST((month + interval '1 month')::date - 1, %(today)s) AS period_end,
                        LEAST((month + interval '1 month')::date - 1, %(today)s) - month::date + 1 AS days
                   FROM generate_series(%(before)s::date, %(this_month)s::date, interval '1 month') AS month
             ), items AS (
-                SELECT aml.id, aml.company_id, partner.commercial_partner_id AS partner_id, aml.date,
-                       COALESCE(aml.date_maturity, aml.date) AS due, aml.balance, move.move_type
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account account ON account.id = aml.account_id
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.company_id = ANY(%(companies)s)
-                   AND aml.date <= %(today)s
-                   %(partner_filter)s
+                SELECT id, root_company_id AS company_id, partner_id, date, due, balance, move_type, disputed,
+                       due - DATE '2000-01-01' AS due_day
+                  FROM (%(items)s) ledger
             ), events AS (
                 -- events before the first month are gathered in the month before it, which
                 -- only serves as the opening balance
-                SELECT company_id, partner_id,
-                       GREATEST(date_trunc('month', date)::date, %(before)s) AS month,
+                SELECT company_id, partner_id, GREATEST(date_trunc('month', date)::date, %(before)s) AS month,
                        balance AS receivable,
-                       CASE WHEN date >= %(first)s AND move_type IN ('out_invoice', 'out_refund')
+                       CASE WHEN date >= %(first)s AND move_type IN %(sales_types)s
                             THEN balance ELSE 0 END AS sales,
-                       0.0 AS overdue
+                       CASE WHEN move_type IN %(sales_types)s THEN balance ELSE 0 END AS all_sales,
+                       0.0 AS overdue, 0.0 AS overdue_debits, 0.0 AS overdue_weight
                   FROM items
                 UNION ALL
-                -- an invoice is overdue from the day after its due date ...
+                -- an invoice not disputed is overdue from the day after its due date ...
                 SELECT company_id, partner_id, GREATEST(date_trunc('month', due + 1)::date, %(before)s),
-                       0.0, 0.0, balance
+                       0.0, 0.0, 0.0, balance, balance, balance * due_day
                   FROM items
-                 WHERE balance > 0 AND due + 1 <= %(today)s
+                 WHERE balance > 0 AND NOT disputed AND due + 1 <= %(today)s
                 UNION ALL
                 -- ... until it is paid: each payment lowers the overdue amount from the later of
                 -- its own date and that day
                 SELECT items.company_id, items.partner_id,
                        GREATEST(date_trunc('month', GREATEST(items.due + 1, part.max_date))::date,
                                 %(before)s),
-                       0.0, 0.0, -part.amount
+                       0.0, 0.0, 0.0, -part.amount, -part.amount, -part.amount * items.due_day
                   FROM items
                   JOIN account_partial_reconcile part ON part.debit_move_id = items.id
-                 WHERE items.balance > 0 AND GREATEST(items.due + 1, part.max_date) <= %(today)s
+                 WHERE items.balance > 0 AND NOT items.disputed
+                   AND GREATEST(items.due + 1, part.max_date) <= %(today)s
                 UNION ALL
                 -- a payment or credit note not matched yet pays what is late, whatever its date
                 -- (as the overdue amount of the customer's form) ...
                 SELECT company_id, partner_id, GREATEST(date_trunc('month', date)::date, %(before)s),
-                       0.0, 0.0, balance
+                       0.0, 0.0, 0.0, balance, 0.0, 0.0
                   FROM items
-                 WHERE balance < 0
+                 WHERE balance < 0 AND NOT disputed
                 UNION ALL
                 -- ... until it is matched, from then on it pays its invoice
                 SELECT items.company_id, items.partner_id,
-                       GREATEST(date_trunc('month', part.max_date)::date, %(before)s), 0.0, 0.0, part.amount
+                       GREATEST(date_trunc('month', part.max_date)::date, %(before)s), 0.0, 0.0, 0.0,
+                       part.amount, 0.0, 0.0
                   FROM items
                   JOIN account_partial_reconcile part ON part.credit_move_id = items.id
-                 WHERE items.balance < 0 AND part.max_date <= %(today)s
+                 WHERE items.balance < 0 AND NOT items.disputed AND part.max_date <= %(today)s
             ), monthly AS (
                 SELECT company_id, partner_id, month,
-                       SUM(receivable) AS receivable, SUM(sales) AS sales, SUM(overdue) AS overdue
+                       SUM(receivable) AS receivable, SUM(sales) AS sales, SUM(all_sales) AS all_sales,
+                       SUM(overdue) AS overdue, SUM(overdue_debits) AS overdue_debits,
+                       SUM(overdue_weight) AS overdue_weight
                   FROM events
               GROUP BY company_id, partner_id, month
             ), running AS (
-                SELECT grid.company_id, grid.partner_id, periods.month, periods.days,
+                SELECT grid.company_id, grid.partner_id, periods.month, periods.days, periods.period_end,
                        COALESCE(monthly.sales, 0.0) AS sales,
                        SUM(COALESCE(monthly.receivable, 0.0)) OVER running - COALESCE(monthly.receivable, 0.0)
                            AS receivable_begin,
                        SUM(COALESCE(monthly.receivable, 0.0)) OVER running AS receivable_end,
-                       GREATEST(SUM(COALESCE(monthly.overdue, 0.0)) OVER running, 0.0) AS overdue_end
+                       SUM(COALESCE(monthly.all_sales, 0.0)) OVER running AS all_sales,
+                       GREATEST(SUM(COALESCE(monthly.overdue, 0.0)) OVER running, 0.0) AS overdue_end,
+                       SUM(COALESCE(monthly.overdue_debits, 0.0)) OVER running AS overdue_debits,
+                       SUM(COALESCE(monthly.overdue_weight, 0.0)) OVER running AS overdue_weight
                   FROM (SELECT DISTINCT company_id, partner_id FROM monthly) grid
             CROSS JOIN periods
              LEFT JOIN monthly ON monthly.company_id = grid.company_id
@@ -174,41 +183,113 @@ class DebtKpi(models.Model):
                               AND monthly.month = periods.month
                 WINDOW running AS (PARTITION BY grid.company_id, grid.partner_id ORDER BY periods.month)
             ), totals AS (
-                SELECT company_id, partner_id, month, MAX(days) AS days, SUM(sales) AS sales,
+                SELECT company_id, partner_id, COALESCE(partner_id, 0) AS partner_key, month,
+                       MAX(days) AS days, MAX(period_end) AS period_end, SUM(sales) AS sales,
                        SUM(receivable_begin) AS receivable_begin, SUM(receivable_end) AS receivable_end,
-                       SUM(overdue_end) AS overdue_end
+                       SUM(all_sales) AS all_sales, SUM(overdue_end) AS overdue_end,
+                       SUM(overdue_debits) AS overdue_debits, SUM(overdue_weight) AS overdue_weight
                   FROM running
                  WHERE month >= %(first)s
               GROUP BY GROUPING SETS ((company_id, month, partner_id), (company_id, month))
-            )
-            SELECT (COALESCE(partner_id, 0)::bigint * 1000 + company_id) * 100000
-                       + EXTRACT(YEAR FROM month)::int * 12 + EXTRACT(MONTH FROM month)::int AS id,
-                   company_id, partner_id, month, days, sales,
-                   receivable_begin + sales - receivable_end AS collected,
-                   receivable_begin, receivable_end, overdue_end,
-                   CASE WHEN sales > 0 THEN receivable_end / sales * days END AS dso,
-                   CASE WHEN sales > 0 THEN (receivable_end - overdue_end) / sales * days END AS best_dso,
-                   CASE WHEN sales > 0 THEN overdue_end / sales * days END AS days_delinquent,
-                   CASE WHEN receivable_begin + sales - (receivable_end - overdue_end) > 0
-                        THEN 100.0 * (receivable_begin + sales - receivable_end)
-                             / (receivable_begin + sales - (receivable_end - overdue_end)) END AS cei,
-                   CASE WHEN receivable_end > 0 THEN 100.0 * overdue_end / receivable_end END AS overdue_ratio
+            ), daily AS (
+                -- the sales of each day, for the countback
+                SELECT company_id, COALESCE(partner_id, 0) AS partner_key, day, sales,
+                       SUM(sales) OVER (PARTITION BY company_id, COALESCE(partner_id, 0) ORDER BY day)
+                           AS cumulated,
+                       MIN(day) OVER (PARTITION BY company_id, COALESCE(partner_id, 0)) AS first_day
+                  FROM (
+                    SELECT company_id, partner_id, date AS day, SUM(balance) AS sales
+                      FROM items
+                     WHERE move_type IN %(sales_types)s
+                  GROUP BY GROUPING SETS ((company_id, partner_id, date), (company_id, date))
+                  ) days
+            ), firsts AS (
+                SELECT DISTINCT company_id, partner_key, first_day FROM daily
+            ), dso_day AS (%(dso_day)s), best_day AS (%(best_day)s)
+            SELECT (totals.partner_key::bigint * 1000 + totals.company_id) * 100000
+                       + EXTRACT(YEAR FROM totals.month)::int * 12
+                       + EXTRACT(MONTH FROM totals.month)::int AS id,
+                   totals.company_id, totals.partner_id, totals.month, totals.days, totals.sales,
+                   totals.receivable_begin + totals.sales - totals.receivable_end AS collected,
+                   totals.receivable_begin, totals.receivable_end, totals.overdue_end,
+                   %(dso)s AS dso,
+                   %(best_dso)s AS best_dso,
+                   CASE WHEN totals.overdue_end > 0 AND totals.overdue_debits > 0
+                        THEN (totals.period_end - DATE '2000-01-01')
+                             - totals.overdue_weight / totals.overdue_debits
+                        ELSE 0.0 END AS days_delinquent,
+                   CASE WHEN totals.receivable_begin + totals.sales
+                             - (totals.receivable_end - totals.overdue_end) > 0
+                        THEN 100.0 * (totals.receivable_begin + totals.sales - totals.receivable_end)
+                             / (totals.receivable_begin + totals.sales
+                                - (totals.receivable_end - totals.overdue_end))
+                        END AS cei,
+                   CASE WHEN totals.receivable_end > 0
+                        THEN 100.0 * totals.overdue_end / totals.receivable_end END AS overdue_ratio
               FROM totals
+         LEFT JOIN firsts ON firsts.company_id = totals.company_id AND firsts.partner_key = totals.partner_key
+         LEFT JOIN dso_day ON dso_day.company_id = totals.company_id
+                          AND dso_day.partner_key = totals.partner_key AND dso_day.month = totals.month
+         LEFT JOIN best_day ON best_day.company_id = totals.company_id
+                           AND best_day.partner_key = totals.partner_key AND best_day.month = totals.month
             """,
             today=today,
             first=first,
             before=first - relativedelta(months=1),
             this_month=today.replace(day=1),
-            companies=companies.ids,
-            partner_filter=partner_filter,
+            sales_types=sales_types,
+            items=self.env["debt.ledger"]._items(
+                companies, partner_ids, open_only=False, date_to=today, today=today
+            ),
+            dso_day=self._countback_day(SQL("totals.receivable_end")),
+            best_day=self._countback_day(SQL("totals.receivable_end - totals.overdue_end")),
+            dso=self._countback_days(SQL("totals.receivable_end"), SQL("dso_day")),
+            best_dso=self._countback_days(SQL("totals.receivable_end - totals.overdue_end"), SQL("best_day")),
+        )
+
+    @api.model
+    def _countback_day(self, receivable):
+        """SQL: per KPI row, the most recent day of sales at which the sales counted back from
+        the period's end reach ``receivable`` (the day after it, they had not yet)."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (totals.company_id, totals.partner_key, totals.month)
+                   totals.company_id, totals.partner_key, totals.month,
+                   daily.day, daily.sales, daily.cumulated
+              FROM totals
+              JOIN daily ON daily.company_id = totals.company_id AND daily.partner_key = totals.partner_key
+               AND daily.day <= totals.period_end
+               AND daily.cumulated - daily.sales <= totals.all_sales - (%s)
+          ORDER BY totals.company_id, totals.partner_key, totals.month, daily.day DESC
+            """,
+            receivable,
+        )
+
+    @api.model
+    def _countback_days(self, receivable, day):
+        """SQL: the countback DSO of ``receivable`` from the day found by ``_countback_day``."""
+        return SQL(
+            """
+            CASE WHEN (%(receivable)s) <= 0 THEN 0.0
+                 WHEN %(day)s.day IS NOT NULL
+                 THEN (totals.period_end - %(day)s.day)
+                      + LEAST(GREATEST((%(day)s.cumulated - (totals.all_sales - (%(receivable)s)))
+                                       / NULLIF(%(day)s.sales, 0), 0.0), 1.0)
+                 WHEN totals.all_sales > 0
+                 THEN (totals.period_end - firsts.first_day + 1) * (%(receivable)s) / totals.all_sales
+            END
+            """,
+            receivable=receivable,
+            day=day,
         )
 
     @api.model
     def _get_partner_kpis(self, partners, company, months=KPI_MONTHS):
-        """KPIs of the last ``months`` months and the current one taken as one period, per
-        commercial partner of ``partners``, with one query.
+        """KPIs of commercial partners with one query: DSO, best possible DSO, days delinquent
+        and overdue ratio as of today; CEI over the last ``months`` months and the current one.
 
-        :return: ``{partner_id: {"dso", "days_delinquent", "cei", "overdue_ratio", "sales"}}``
+        :return: ``{partner_id: {"dso", "best_dso", "days_delinquent", "cei", "overdue_ratio",
+            "sales"}}``
         """
         partner_ids = [pid for pid in partners.commercial_partner_id.ids if pid]
         if not partner_ids:
@@ -217,10 +298,13 @@ class DebtKpi(models.Model):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT partner_id, SUM(sales) AS sales, SUM(days) AS days,
+                SELECT partner_id, SUM(sales) AS sales,
                        (ARRAY_AGG(receivable_begin ORDER BY month))[1] AS receivable_begin,
                        (ARRAY_AGG(receivable_end ORDER BY month DESC))[1] AS receivable_end,
-                       (ARRAY_AGG(overdue_end ORDER BY month DESC))[1] AS overdue_end
+                       (ARRAY_AGG(overdue_end ORDER BY month DESC))[1] AS overdue_end,
+                       (ARRAY_AGG(dso ORDER BY month DESC))[1] AS dso,
+                       (ARRAY_AGG(best_dso ORDER BY month DESC))[1] AS best_dso,
+                       (ARRAY_AGG(days_delinquent ORDER BY month DESC))[1] AS days_delinquent
                   FROM (%s) kpi
                  WHERE partner_id IS NOT NULL
               GROUP BY partner_id
@@ -230,13 +314,14 @@ class DebtKpi(models.Model):
         )
         result = {}
         for row in rows:
-            sales, days = row["sales"], row["days"]
-            begin, end, overdue = row["receivable_begin"], row["receivable_end"], row["overdue_end"]
+            sales, begin = row["sales"], row["receivable_begin"]
+            end, overdue = row["receivable_end"], row["overdue_end"]
             collectible = begin + sales - (end - overdue)
             result[row["partner_id"]] = {
                 "sales": sales,
-                "dso": end / sales * days if sales > 0 else 0.0,
-                "days_delinquent": overdue / sales * days if sales > 0 else 0.0,
+                "dso": float(row["dso"] or 0.0),
+                "best_dso": float(row["best_dso"] or 0.0),
+                "days_delinquent": float(row["days_delinquent"] or 0.0),
                 "cei": 100.0 * (begin + sales - end) / collectible if collectible > 0 else 0.0,
                 "overdue_ratio": 100.0 * overdue / end if end > 0 else 0.0,
             }
@@ -244,21 +329,7 @@ class DebtKpi(models.Model):
 
     @api.model
     def _flush_kpi_sources(self):
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "balance",
-                "company_id",
-                "date",
-                "date_maturity",
-                "move_id",
-                "parent_state",
-                "partner_id",
-            ]
-        )
-        self.env["account.move"].flush_model(["move_type"])
-        self.env["account.partial.reconcile"].flush_model(["amount", "debit_move_id", "max_date"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["debt.ledger"]._flush()
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):

@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL, pdf
+from odoo.tools import pdf
 
 
 class DebtStatement(models.AbstractModel):
@@ -45,26 +45,7 @@ class DebtStatement(models.AbstractModel):
         partner_ids = partners.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        self.env.flush_all()
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT aml.id, partner.commercial_partner_id AS partner_id, aml.move_id,
-                       move.name AS move_name, move.move_type, move.ref, aml.name, aml.date,
-                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       aml.expected_payment_date, aml.followup_excluded,
-                       aml.currency_id, aml.amount_currency, aml.amount_residual_currency,
-                       aml.balance, aml.amount_residual, aml.payment_id
-                %s
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual != 0
-                   AND aml.date <= %s
-              ORDER BY aml.date_maturity, aml.date, aml.id
-                """,
-                self._receivable_lines(company, partner_ids),
-                date,
-            )
-        )
+        rows = self.env["debt.ledger"]._open_items(company, partner_ids, as_of=date)
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows}).with_prefetch()
         currency_of = {currency.id: currency for currency in currencies}
         bounds = company._debt_aging_bounds()
@@ -79,10 +60,12 @@ class DebtStatement(models.AbstractModel):
                 currency,
                 {"items": [], "total": 0.0, "overdue": 0.0, "buckets": [0.0] * (len(bounds) + 2)},
             )
-            open_amount = row["amount_residual_currency"] if foreign else row["amount_residual"]
-            days = (date - row["date_maturity"]).days
+            open_amount = row["residual_currency"] if foreign else row["residual"]
+            days = row["days"]
             item = dict(
                 row,
+                date_maturity=row["due"],
+                followup_excluded=row["disputed"],
                 kind=self._item_kind(row, kinds),
                 original=row["amount_currency"] if foreign else row["balance"],
                 open=open_amount,
@@ -93,7 +76,7 @@ class DebtStatement(models.AbstractModel):
             if days > 0:
                 section["overdue"] += open_amount
             section["buckets"][self._bucket_index(days, bounds)] += open_amount
-            sections[None] = sections.get(None, 0.0) + row["amount_residual"]
+            sections[None] = sections.get(None, 0.0) + row["residual"]
         return result
 
     @api.model
@@ -117,54 +100,13 @@ class DebtStatement(models.AbstractModel):
         return kinds["entry"]
 
     @api.model
-    def _receivable_lines(self, company, partner_ids):
-        """FROM and WHERE of the posted receivable items of commercial partners in a company."""
-        return SQL(
-            """
-              FROM account_move_line aml
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN res_partner partner ON partner.id = aml.partner_id
-              JOIN account_account account ON account.id = aml.account_id
-             WHERE account.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.company_id = %(company)s
-               AND partner.commercial_partner_id = ANY(%(partners)s)
-            """,
-            company=company.id,
-            partners=partner_ids,
-        )
-
-    @api.model
     def _get_activity(self, partners, company, date_from, date_to):
         """Opening balance on ``date_from``, the receivable movements up to ``date_to`` and the
-        closing balance, per commercial partner, in company currency, with two queries."""
+        closing balance, per commercial partner, in company currency, from the ledger."""
         partner_ids = partners.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        self.env.flush_all()
-        common = self._receivable_lines(company, partner_ids)
-        opening = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT partner.commercial_partner_id, SUM(aml.balance) %s AND aml.date < %s GROUP BY 1",
-                    common,
-                    date_from,
-                )
-            )
-        )
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT partner.commercial_partner_id AS partner_id, aml.date, move.name AS move_name,
-                       move.move_type, move.ref, aml.name, aml.balance, aml.payment_id, aml.date_maturity
-                %s AND aml.date BETWEEN %s AND %s
-                ORDER BY aml.date, aml.id
-                """,
-                common,
-                date_from,
-                date_to,
-            )
-        )
+        opening, rows = self.env["debt.ledger"]._movements(company, partner_ids, date_from, date_to)
         result = {
             pid: {"opening": opening.get(pid, 0.0), "lines": [], "closing": opening.get(pid, 0.0)}
             for pid in partner_ids
@@ -173,7 +115,14 @@ class DebtStatement(models.AbstractModel):
         for row in rows:
             activity = result[row["partner_id"]]
             activity["closing"] += row["balance"]
-            activity["lines"].append(dict(row, kind=self._item_kind(row, kinds), running=activity["closing"]))
+            activity["lines"].append(
+                dict(
+                    row,
+                    date_maturity=row["due"],
+                    kind=self._item_kind(row, kinds),
+                    running=activity["closing"],
+                )
+            )
         return result
 
     @api.model

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 DEBT_GROUPS = (
     "account_debt_followup.group_credit_user,account.group_account_invoice,account.group_account_readonly"
@@ -53,14 +52,15 @@ class ResPartner(models.Model):
         compute="_compute_debt_figures",
         groups=DEBT_GROUPS,
         help="Open receivable whose due date has passed, less the payments and credit notes "
-        "not reconciled yet.",
+        "not reconciled yet; disputed items are left out.",
     )
     debt_max_days_overdue = fields.Integer(
         string="Days Overdue",
         compute="_compute_debt_figures",
         search="_search_debt_max_days_overdue",
         groups=DEBT_GROUPS,
-        help="Days since the due date of the oldest unpaid overdue invoice.",
+        help="Days since the due date of the oldest overdue invoice that the payments and credit "
+        "notes not reconciled yet do not pay; disputed items are left out.",
     )
     debt_credit_available = fields.Monetary(
         string="Credit Available",
@@ -77,7 +77,7 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_debt_figures(self):
         figures = self._get_debt_figures()
-        empty = dict.fromkeys(("open", "draft", "to_invoice", "overdue", "max_days"), 0)
+        empty = dict.fromkeys(("open", "disputed", "draft", "to_invoice", "overdue", "max_days"), 0)
         for partner in self:
             values = figures.get(partner.commercial_partner_id.id, empty)
             exposure = values["open"] + values["draft"] + values["to_invoice"]
@@ -93,151 +93,18 @@ class ResPartner(models.Model):
 
     def _get_debt_figures(self, company=None, exclude_order_ids=()):
         """Debt figures of the commercial partners of ``self`` in ``company`` (default: the
-        current company) and its branches, in company currency, with one SQL query.
+        current company) with its main company and branches, in company currency, read from
+        the receivables ledger with one query.
 
         :param exclude_order_ids: sales orders left out (those being checked for confirmation)
 
-        :return: ``{commercial_partner_id: {"open", "draft", "to_invoice", "overdue", "max_days"}}``
+        :return: ``{commercial_partner_id: {"open", "disputed", "draft", "to_invoice",
+            "overdue", "max_days"}}``
         """
-        company = company or self.env.company
         partner_ids = [pid for pid in self.commercial_partner_id.ids if pid]
-        if not partner_ids:
-            return {}
-        self._flush_debt_sources()
-        today = fields.Date.context_today(self)
-        query = SQL(
-            """
-            WITH companies AS (
-                SELECT id FROM res_company WHERE parent_path LIKE %(company_path)s
-            ), partners AS (
-                SELECT id AS partner_id, commercial_partner_id
-                  FROM res_partner
-                 WHERE commercial_partner_id = ANY(%(partner_ids)s)
-            ), items AS (
-                -- posted receivable items not reconciled yet
-                SELECT p.commercial_partner_id,
-                       aml.amount_residual AS open_amount,
-                       0.0 AS draft_amount,
-                       0.0 AS to_invoice_amount,
-                       -- overdue debits, less every credit not reconciled yet whatever its date:
-                       -- a payment received early still pays what is late
-                       CASE WHEN aml.amount_residual < 0
-                              OR COALESCE(aml.date_maturity, aml.date) < %(today)s
-                            THEN aml.amount_residual END AS overdue_amount,
-                       CASE WHEN COALESCE(aml.date_maturity, aml.date) < %(today)s
-                             AND aml.amount_residual > 0
-                            THEN %(today)s - COALESCE(aml.date_maturity, aml.date) END AS days_overdue
-                  FROM account_move_line aml
-                  JOIN partners p ON p.partner_id = aml.partner_id
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.company_id IN (SELECT id FROM companies)
-                UNION ALL
-                -- draft customer invoices and credit notes (signed, company currency)
-                SELECT p.commercial_partner_id, 0.0, move.amount_total_signed, 0.0, NULL, NULL
-                  FROM account_move move
-                  JOIN partners p ON p.partner_id = move.partner_id
-                 WHERE move.state = 'draft'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.company_id IN (SELECT id FROM companies)
-                UNION ALL
-                -- confirmed orders: what is left to invoice, taxes included, at the order's rate.
-                -- Quantities invoiced count draft invoices too, so nothing is counted twice.
-                -- A down payment line gives back what its invoices already brought to receivable
-                -- until the final invoice deducts it.
-                SELECT p.commercial_partner_id, 0.0, 0.0,
-                       CASE
-                           WHEN line.is_downpayment THEN -COALESCE((
-                               SELECT SUM(inv_line.price_total
-                                          * CASE WHEN inv_move.move_type = 'out_refund' THEN -1 ELSE 1 END
-                                          * inv_line.balance / NULLIF(inv_line.amount_currency, 0))
-                                 FROM sale_order_line_invoice_rel rel
-                                 JOIN account_move_line inv_line ON inv_line.id = rel.invoice_line_id
-                                 JOIN account_move inv_move ON inv_move.id = inv_line.move_id
-                                WHERE rel.order_line_id = line.id
-                                  AND inv_move.state != 'cancel'
-                           ), 0.0)
-                           WHEN line.product_uom_qty != 0 THEN GREATEST(
-                               CASE WHEN template.invoice_policy = 'delivery'
-                                    THEN line.qty_delivered ELSE line.product_uom_qty END
-                               - line.qty_invoiced, 0.0)
-                               * line.price_total / line.product_uom_qty
-                               / COALESCE(NULLIF(sale.currency_rate, 0), 1.0)
-                           ELSE 0.0
-                       END,
-                       NULL, NULL
-                  FROM sale_order_line line
-                  JOIN sale_order sale ON sale.id = line.order_id
-                  JOIN partners p ON p.partner_id = sale.partner_id
-             LEFT JOIN product_product product ON product.id = line.product_id
-             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
-                 WHERE sale.state = 'sale'
-                   AND sale.id != ALL(%(exclude_order_ids)s::int[])
-                   AND line.display_type IS NULL
-                   AND sale.company_id IN (SELECT id FROM companies)
-            )
-            SELECT commercial_partner_id,
-                   SUM(open_amount), SUM(draft_amount), SUM(to_invoice_amount),
-                   COALESCE(SUM(overdue_amount), 0.0), COALESCE(MAX(days_overdue), 0)
-              FROM items
-          GROUP BY commercial_partner_id
-            """,
-            company_path=f"{company.parent_path}%",
-            partner_ids=partner_ids,
-            today=today,
-            exclude_order_ids=list(exclude_order_ids),
+        return self.env["debt.ledger"]._partner_figures(
+            company or self.env.company, partner_ids, exclude_order_ids
         )
-        currency = company.currency_id
-        return {
-            partner_id: {
-                "open": currency.round(open_amount),
-                "draft": currency.round(draft),
-                "to_invoice": currency.round(to_invoice),
-                "overdue": currency.round(overdue),
-                "max_days": max_days,
-            }
-            for partner_id, open_amount, draft, to_invoice, overdue, max_days in self.env.execute_query(query)
-        }
-
-    def _flush_debt_sources(self):
-        """Write pending ORM changes of the tables the debt query reads."""
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "amount_residual",
-                "company_id",
-                "date",
-                "date_maturity",
-                "parent_state",
-                "partner_id",
-                "reconciled",
-                "balance",
-                "amount_currency",
-                "price_total",
-                "move_id",
-            ]
-        )
-        self.env["account.move"].flush_model(
-            ["amount_total_signed", "company_id", "move_type", "partner_id", "state"]
-        )
-        self.env["sale.order"].flush_model(["company_id", "currency_rate", "partner_id", "state"])
-        self.env["sale.order.line"].flush_model(
-            [
-                "display_type",
-                "invoice_lines",
-                "is_downpayment",
-                "order_id",
-                "price_total",
-                "product_id",
-                "product_uom_qty",
-                "qty_delivered",
-                "qty_invoiced",
-            ]
-        )
-        self.env["product.template"].flush_model(["invoice_policy"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
 
     def action_open_debt_items(self):
         """Open the customer's receivable items not reconciled yet in the current company."""
@@ -250,7 +117,7 @@ class ResPartner(models.Model):
                 ("account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
-                ("company_id", "child_of", self.env.company.id),
+                ("company_id", "child_of", self.env.company.root_id.id),
             ],
             context={"search_default_group_by_move": False},
             views=[(self.env.ref("account_debt_followup.account_move_line_view_list_followup").id, "list")],

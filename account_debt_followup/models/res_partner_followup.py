@@ -88,66 +88,50 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ status
     def _get_followup_data(self, company=None, all_partners=False):
         """Follow-up data of the commercial partners of ``self`` (or of every partner) in
-        ``company``, in one SQL query.
+        ``company``, its main company and branches, in one SQL query on the receivables ledger.
 
-        Items are the posted receivable lines not reconciled and not excluded. An unpaid item
-        reaches the last level whose delay it passed; it needs that level when it was not
-        reminded at it yet and no payment was promised for a later date. Payments and credit
-        notes not reconciled yet pay what is due first: a customer whose credits cover what
-        reached a level needs no reminder, and one whose credits cover what is overdue is not
-        counted as overdue.
+        Levels, history and promises are those of the main company. An item reaches the last
+        level whose delay it passed when it is not disputed and the customer's unapplied
+        credits do not pay it (see ``debt.ledger``); it needs that level when it was not
+        reminded at it yet and no payment was promised for a later date.
 
         :return: ``{partner_id: {"max_days", "level_id", "todo_level_id", "todo_auto",
             "next_action_date", "last_date", "reminded_today", "broken_promise"}}``
         """
-        company = company or self.env.company
+        company = (company or self.env.company).root_id
         if all_partners:
-            partner_filter = SQL("TRUE")
+            partner_ids = None
         else:
             partner_ids = [pid for pid in self.commercial_partner_id.ids if pid]
             if not partner_ids:
                 return {}
-            partner_filter = SQL("partner.commercial_partner_id = ANY(%s)", partner_ids)
-        self.env.flush_all()
-        today = fields.Date.context_today(self)
+        Ledger = self.env["debt.ledger"]
+        Ledger._flush()
+        self.env["debt.payment.promise"].flush_model()
+        self.env["debt.followup.history"].flush_model()
+        self.env["debt.followup.level"].flush_model()
+        self.env["res.partner"].flush_model(["debt_followup_next_action_date"])
+        today = Ledger._today()
         query = SQL(
             """
             WITH levels AS (
                 SELECT id, delay, auto_execute
                   FROM debt_followup_level
                  WHERE company_id = %(company)s AND active
-            ), items AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       aml.amount_residual AS residual,
-                       %(today)s - COALESCE(aml.date_maturity, aml.date) AS days,
-                       done.delay AS done_delay,
-                       aml.expected_payment_date
-                  FROM account_move_line aml
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                  JOIN account_account account ON account.id = aml.account_id
-             LEFT JOIN debt_followup_level done ON done.id = aml.followup_level_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual != 0
-                   AND aml.followup_excluded IS NOT TRUE
-                   AND aml.company_id = %(company)s
-                   AND %(partner_filter)s
             ), reached AS (
-                SELECT items.*, level.id AS level_id, level.delay AS level_delay, level.auto_execute
-                  FROM items
+                SELECT ranked.partner_id, ranked.days, ranked.uncovered, ranked.expected_payment_date,
+                       done.delay AS done_delay,
+                       level.id AS level_id, level.delay AS level_delay
+                  FROM (%(ranked)s) ranked
+             LEFT JOIN debt_followup_level done ON done.id = ranked.followup_level_id
              LEFT JOIN LATERAL (
-                    SELECT id, delay, auto_execute FROM levels
-                     WHERE items.residual > 0 AND levels.delay <= items.days
+                    SELECT id, delay FROM levels
+                     WHERE ranked.uncovered AND levels.delay <= ranked.days
                   ORDER BY levels.delay DESC LIMIT 1
                    ) level ON TRUE
             ), per_partner AS (
                 SELECT partner_id,
-                       COALESCE(MAX(days) FILTER (WHERE residual > 0), 0) AS max_days,
-                       -- payments and credit notes not reconciled yet pay what is due first
-                       COALESCE(SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
-                       COALESCE(SUM(residual) FILTER (WHERE level_id IS NOT NULL), 0) AS reached_amount,
-                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND days > 0), 0) AS overdue_amount,
+                       COALESCE(MAX(days) FILTER (WHERE uncovered AND days > 0), 0) AS max_days,
                        (ARRAY_AGG(level_id ORDER BY level_delay DESC)
                             FILTER (WHERE level_id IS NOT NULL))[1] AS level_id,
                        (ARRAY_AGG(level_id ORDER BY level_delay DESC) FILTER (
@@ -160,7 +144,7 @@ class ResPartner(models.Model):
             ), broken AS (
                 SELECT DISTINCT promise.partner_id
                   FROM debt_payment_promise promise
-                 WHERE promise.company_id = %(company)s
+                 WHERE promise.company_id IN %(scope)s
                    AND promise.promised_date < %(today)s
                    AND promise.residual_at_promise - COALESCE((
                         SELECT SUM(line.amount_residual)
@@ -170,7 +154,7 @@ class ResPartner(models.Model):
                    AND NOT EXISTS (
                         SELECT 1 FROM debt_followup_history history
                          WHERE history.partner_id = promise.partner_id
-                           AND history.company_id = promise.company_id
+                           AND history.company_id = %(company)s
                            AND history.date > promise.promised_date)
             ), histories AS (
                 SELECT partner_id,
@@ -180,13 +164,8 @@ class ResPartner(models.Model):
                  WHERE company_id = %(company)s
               GROUP BY partner_id
             )
-            SELECT per_partner.partner_id,
-                   CASE WHEN per_partner.overdue_amount + per_partner.credits > 0
-                        THEN per_partner.max_days ELSE 0 END,
-                   per_partner.level_id,
-                   CASE WHEN per_partner.reached_amount + per_partner.credits > 0
-                        THEN per_partner.todo_level_id END,
-                   todo.auto_execute,
+            SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
+                   per_partner.todo_level_id, todo.auto_execute,
                    (partner.debt_followup_next_action_date ->> %(company_key)s)::date,
                    histories.last_date, COALESCE(histories.reminded_today, FALSE),
                    broken.partner_id IS NOT NULL
@@ -199,7 +178,8 @@ class ResPartner(models.Model):
             company=company.id,
             company_key=str(company.id),
             today=today,
-            partner_filter=partner_filter,
+            scope=Ledger._scope(company),
+            ranked=Ledger._ranked(company, partner_ids, today=today),
         )
         return {
             row[0]: {
@@ -302,7 +282,7 @@ class ResPartner(models.Model):
         company = company or self.env.company
         domain = [
             ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("company_id", "=", company.id),
+            ("company_id", "child_of", company.root_id.id),
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
@@ -337,7 +317,7 @@ class ResPartner(models.Model):
         Raises ``UserError`` when it cannot be sent (no email address, template error...).
         """
         self.ensure_one()
-        company = company or self.env.company
+        company = (company or self.env.company).root_id  # levels and history are the main company's
         partner = self.commercial_partner_id.with_company(company)
         # sudo: a credit controller may not edit contacts, while recording the reminder on the
         # customer (message, activity, next action date) is their job; the author stays the user
@@ -351,11 +331,12 @@ class ResPartner(models.Model):
         if not history:
             return history
         lines = partner._get_followup_lines(company, level)
-        overdue = lines.filtered(lambda line: (line.date_maturity or line.date) < today)
+        # the totals the email, the letter and the partner's form show, from the ledger (the
+        # scheduled run reads them for its whole batch at once)
         values = {
             "line_ids": [Command.set(lines.ids)],
-            "amount_due": sum(lines.mapped("amount_residual")),
-            "amount_overdue": sum(overdue.mapped("amount_residual")),
+            "amount_due": partner_sudo.debt_open_amount,
+            "amount_overdue": partner_sudo.debt_overdue_amount,
         }
         channels = []
         attachments = self.env["ir.attachment"]
@@ -507,7 +488,12 @@ class ResPartner(models.Model):
         same transaction) and the next one redoes it; what was committed is not sent again.
         """
         todo = []
-        for company in self.env["res.company"].search([("debt_followup_enabled", "=", True)]):
+        for company in self.env["res.company"].search(
+            [
+                ("debt_followup_enabled", "=", True),
+                ("parent_id", "=", False),
+            ]  # branches: with their main company
+        ):
             todo += [
                 (company, partner_id, level_id) for partner_id, level_id in self._debt_followup_due(company)
             ]
@@ -596,7 +582,12 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         if today.day != 1:
             return
-        for company in self.env["res.company"].search([("debt_followup_enabled", "=", True)]):
+        for company in self.env["res.company"].search(
+            [
+                ("debt_followup_enabled", "=", True),
+                ("parent_id", "=", False),
+            ]  # branches: with their main company
+        ):
             partners = self.with_company(company).search(
                 [("debt_statement_monthly", "=", True), ("debt_followup_status", "!=", "no_action")]
             )

@@ -114,22 +114,7 @@ class ResPartner(models.Model):
         """
         today = fields.Date.context_today(self)
         since = today - timedelta(days=RATING_DAYS)
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "amount_residual",
-                "balance",
-                "company_id",
-                "date",
-                "date_maturity",
-                "parent_state",
-            ]
-        )
-        self.env["account.partial.reconcile"].flush_model(
-            ["amount", "credit_move_id", "debit_move_id", "max_date"]
-        )
-        self.env["account.move"].flush_model(["move_type"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["debt.ledger"]._flush()
         self.env["debt.payment.promise"].flush_model()
         partner_filter = (
             SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids))
@@ -143,20 +128,12 @@ class ResPartner(models.Model):
             SQL(
                 """
                 WITH items AS (
-                    SELECT aml.id, partner.commercial_partner_id AS partner_id,
-                           COALESCE(aml.date_maturity, aml.date) AS due, aml.amount_residual
-                      FROM account_move_line aml
-                      JOIN account_move move ON move.id = aml.move_id
-                      JOIN account_account account ON account.id = aml.account_id
-                      JOIN res_partner partner ON partner.id = aml.partner_id
-                     WHERE account.account_type = 'asset_receivable'
-                       AND aml.parent_state = 'posted'
-                       AND move.move_type = 'out_invoice'
-                       AND aml.balance > 0
-                       AND aml.company_id = %(company)s
-                       AND COALESCE(aml.date_maturity, aml.date) > %(since)s
-                       AND COALESCE(aml.date_maturity, aml.date) <= %(today)s
-                       %(partner_filter)s
+                    SELECT id, partner_id, due, residual AS amount_residual
+                      FROM (%(ledger)s) ledger
+                     WHERE move_type = 'out_invoice'
+                       AND balance > 0
+                       AND due > %(since)s
+                       AND due <= %(today)s
                 ), payments AS (
                     SELECT items.id, SUM(part.amount) AS paid,
                            SUM(part.amount * GREATEST(part.max_date - items.due, 0)) AS weighted_days,
@@ -176,10 +153,9 @@ class ResPartner(models.Model):
              LEFT JOIN payments ON payments.id = items.id
               GROUP BY items.partner_id
                 """,
-                company=company.id,
+                ledger=self.env["debt.ledger"]._items(company, partner_ids, open_only=False),
                 since=since,
                 today=today,
-                partner_filter=partner_filter,
             )
         )
         # promises whose date passed in the period without the promised amount being paid:
@@ -212,27 +188,12 @@ class ResPartner(models.Model):
                 )
             )
         )
-        # and those with something overdue now, however old it is
-        overdue = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT partner.commercial_partner_id
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-                  JOIN res_partner partner ON partner.id = aml.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
-                   AND aml.company_id = %(company)s
-                   AND COALESCE(aml.date_maturity, aml.date) < %(today)s
-                   %(partner_filter)s
-                """,
-                company=company.id,
-                today=today,
-                partner_filter=partner_filter,
-            )
-        )
+        # and those with something overdue now, however old it is, as the ledger counts it
+        overdue = [
+            (partner_id,)
+            for partner_id, totals in self.env["debt.ledger"]._partner_totals(company, partner_ids).items()
+            if totals["overdue"] > 0
+        ]
         metrics = {
             partner_id: {"invoices": count, "late": late, "days_late": float(days or 0.0), "broken": 0}
             for partner_id, count, late, days in invoices

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 TRUST_SELECTION = [("good", "Good Debtor"), ("normal", "Normal Debtor"), ("bad", "Bad Debtor")]
-NO_DEBT = {"open": 0.0, "draft": 0.0, "to_invoice": 0.0, "overdue": 0.0, "max_days": 0}
+NO_DEBT = {"open": 0.0, "disputed": 0.0, "draft": 0.0, "to_invoice": 0.0, "overdue": 0.0, "max_days": 0}
 
 
 class SaleOrder(models.Model):
@@ -119,7 +119,8 @@ class SaleOrder(models.Model):
             self.env["debt.credit.rule"]
             .sudo()
             .search_fetch(
-                [("company_id", "in", orders.company_id.ids)],
+                # a branch follows the rules of its main company, on the same scope as the ledger
+                [("company_id", "in", orders.company_id.root_id.ids)],
                 [
                     "name",
                     "company_id",
@@ -132,7 +133,7 @@ class SaleOrder(models.Model):
             )
         )
         result = {}
-        for company, company_orders in orders.grouped("company_id").items():
+        for company, company_orders in orders.grouped(lambda o: o.company_id.root_id).items():
             company_rules = rules.filtered(lambda r, c=company: r.company_id == c)
             if rules_only and not company_rules:
                 continue
@@ -222,7 +223,7 @@ class SaleOrder(models.Model):
         if not evaluation:
             return
         guarded = {
-            (order.partner_id.commercial_partner_id.id, order.company_id.id)
+            (order.partner_id.commercial_partner_id.id, order.company_id.root_id.id)
             for order, result in evaluation.items()
             if any(rule.rule_type == "credit_limit" for rule in result["rules"])
         }

@@ -14,6 +14,8 @@ class ReportFollowupLetter(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids).with_company(company)
         today = fields.Date.context_today(self)
         lines = {partner.id: partner._get_followup_lines(company, level or None) for partner in partners}
+        # the totals of the email and of the customer's form: the ledger's, for all at once
+        figures = partners._get_debt_figures(company)
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",
@@ -21,5 +23,9 @@ class ReportFollowupLetter(models.AbstractModel):
             "company": company,
             "level": level,
             "followup_lines": lines,
+            "figures": {
+                partner.id: figures.get(partner.commercial_partner_id.id, {"open": 0.0, "overdue": 0.0})
+                for partner in partners
+            },
             "today": today,
         }
