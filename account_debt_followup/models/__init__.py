@@ -6,6 +6,7 @@ from . import debt_credit_guard
 from . import debt_credit_rule
 from . import debt_followup_history
 from . import debt_kpi
+from . import debt_ledger
 from . import debt_followup_level
 from . import debt_netting
 from . import debt_netting_line
