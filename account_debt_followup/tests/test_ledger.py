@@ -2,9 +2,11 @@
 """The receivables ledger on a generated, seeded history: every screen agrees with it, and the
 figures as of a past date are those the ledger showed on that date."""
 
+import io
 import random
 from datetime import date, timedelta
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -335,3 +337,34 @@ class TestLedger(DebtFollowupCommon):
             aged = self.env["debt.aged.balance"].search([("partner_id", "=", customer.id)])
             self.assertEqual(aged.days_overdue, 1)
             self.assertEqual(customer.with_company(self.company).debt_max_days_overdue, 1)
+
+    def test_aged_balance_as_of_a_date_on_screen_pdf_and_xlsx(self):
+        """Month-end closing printed on the 5th: an invoice open on 31 March but paid on
+        2 April is in the aged receivable as of 31 March, on the screen, the PDF and the file."""
+        customer = self.env["res.partner"].create({"name": "Paid after month end", "is_company": True})
+        invoice = self._create_invoice(customer, 1200.0, "2026-02-10", "2026-03-10")
+        self._register_payment(invoice, 1200.0, "2026-04-02")
+        wizard = self.env["debt.aged.balance.wizard"].create({"date": "2026-03-31", "aging_by": "due"})
+        action = wizard.action_open()
+        context = dict(action["context"], allowed_company_ids=self.company.ids)
+        self.assertEqual(context["debt_as_of"], "2026-03-31")
+        Aged = self.env["debt.aged.balance"].with_context(**context)
+        domain = [("partner_id", "=", customer.id), ("account_type", "=", "asset_receivable")]
+        rows = Aged.search(domain)
+        self.assertEqual(rows.mapped("amount_residual"), [1200.0])
+        self.assertEqual(rows.days_overdue, 21, "aged to the 31st, not to today")
+        self.assertEqual(rows.amount_period_1, 1200.0, "1-30 days")
+        self.assertFalse(self.env["debt.aged.balance"].search(domain), "paid today")
+        values = (
+            self.env["report.account_debt_followup.report_aged_balance"]
+            .with_context(**context)
+            ._get_report_values([], {"domain": domain})
+        )
+        self.assertEqual(values["today"], date(2026, 3, 31))
+        self.assertEqual(values["totals"][0][-1], 1200.0, "totals row of the PDF")
+        content = self.env["debt.xlsx.export"].with_context(**context)._aged_xlsx(domain)
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        self.assertIn(1200.0, [cell.value for cell in sheet[2]])
+        self.env.invalidate_all()  # a new request in the web client
+        by_date = Aged.with_context(debt_aging_by="date").search(domain)
+        self.assertEqual(by_date.days_overdue, 49, "aged from the invoice date, 10 February")
