@@ -379,20 +379,40 @@ class ResPartner(models.Model):
             channels.append("activity")
         values["channels"] = ", ".join(channels)
         history.write(values)
-        reached = lines.filtered(lambda line: (today - (line.date_maturity or line.date)).days >= level.delay)
-        # A direct update: nothing is computed from these two follow-up columns, while the ORM
-        # write of a posted journal item runs all the accounting checks (38 ms a customer at
-        # 10,000 customers in the benchmark).
-        reached.flush_recordset(["followup_level_id", "followup_date"])
+        # Each item of the reminder is marked with the highest level it reached, up to this one:
+        # a reminder covers the lower levels, and an item's level never goes down. A direct
+        # update: nothing is computed from these two follow-up columns, while the ORM write of a
+        # posted journal item runs all the accounting checks (38 ms a customer at 10,000
+        # customers in the benchmark).
+        lines.flush_recordset(["followup_level_id", "followup_date"])
         self.env.cr.execute(
             SQL(
-                "UPDATE account_move_line SET followup_level_id = %s, followup_date = %s WHERE id = ANY(%s)",
-                level.id,
-                today,
-                reached.ids,
+                """
+                UPDATE account_move_line aml
+                   SET followup_level_id = reached.level_id, followup_date = %(today)s
+                  FROM (
+                    SELECT line.id, (
+                            SELECT level.id FROM debt_followup_level level
+                             WHERE level.company_id = %(company)s AND level.active
+                               AND level.delay <= LEAST(%(delay)s, %(today)s - COALESCE(line.date_maturity, line.date))
+                          ORDER BY level.delay DESC LIMIT 1
+                           ) AS level_id
+                      FROM account_move_line line
+                     WHERE line.id = ANY(%(ids)s)
+                  ) reached
+                  JOIN debt_followup_level new ON new.id = reached.level_id
+                 WHERE aml.id = reached.id
+                   AND NOT EXISTS (
+                        SELECT 1 FROM debt_followup_level done
+                         WHERE done.id = aml.followup_level_id AND done.delay >= new.delay)
+                """,
+                today=today,
+                company=company.id,
+                delay=level.delay,
+                ids=lines.ids,
             )
         )
-        reached.invalidate_recordset(["followup_level_id", "followup_date"])
+        lines.invalidate_recordset(["followup_level_id", "followup_date"])
         partner_sudo.debt_followup_next_action_date = partner._debt_followup_next_date(level, today)
         summary = self.env._(
             "Reminder “%(level)s” (%(channels)s): %(amount)s due, %(overdue)s overdue.",

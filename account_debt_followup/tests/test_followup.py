@@ -279,6 +279,32 @@ class TestFollowup(DebtFollowupCommon):
                 self.env["debt.followup.send.wizard"].with_context(default_partner_id=partner.id)
             ).save().action_send()
 
+    def test_levels_never_go_backwards(self):
+        """Items 75, 40 and 10 days overdue: the 60-day letter covers the lower levels, nothing
+        is proposed after it, and a lower reminder sent by hand the same day (with a reason)
+        does not lower any item's level."""
+        partner = self._customer("Backwards", "2024-04-16", "2024-05-21", "2024-06-20")
+        lines = partner._get_followup_lines(self.company)
+        oldest, middle, recent = lines.sorted("date_maturity")
+        self.assertEqual(partner.debt_followup_todo_level_id, self.level_letter)
+        partner._debt_followup_execute(self.level_letter, self.company)
+        partner.invalidate_recordset()
+        self.assertEqual(oldest.followup_level_id, self.level_letter)
+        self.assertEqual(middle.followup_level_id, self.level_call, "covered at the level it reached")
+        self.assertEqual(recent.followup_level_id, self.level_due)
+        self.assertFalse(partner.debt_followup_todo_level_id, "the lower levels were covered")
+        wizard = Form(self.env["debt.followup.send.wizard"].with_context(default_partner_id=partner.id))
+        wizard.level_id = self.level_call
+        wizard = wizard.save()
+        self.assertTrue(wizard.reminded_today)
+        with self.assertRaisesRegex(UserError, "reminded today already"):
+            wizard.action_send()
+        wizard.override_reason = "The customer asked for a copy of the call summary"
+        wizard.action_send()
+        self.assertEqual(oldest.followup_level_id, self.level_letter, "never lowered")
+        history = partner.debt_followup_history_ids.filtered(lambda h: h.level_id == self.level_call)
+        self.assertIn("copy of the call summary", history.note)
+
     # ------------------------------------------------------------------ worklist and speed
     def test_worklist_filters(self):
         todo = self._customer("To Do", "2024-06-10")

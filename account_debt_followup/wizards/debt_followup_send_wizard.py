@@ -11,7 +11,11 @@ class DebtFollowupSendWizard(models.TransientModel):
 
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        readonly=True,
+        # levels and reminders are the main company's, for its branches too
+        default=lambda self: self.env.company.root_id,
     )
     level_id = fields.Many2one(
         "debt.followup.level",
@@ -31,6 +35,12 @@ class DebtFollowupSendWizard(models.TransientModel):
     create_activity = fields.Boolean(compute="_compute_from_level", store=True, readonly=False)
     send_sms = fields.Boolean(string="Send an SMS", compute="_compute_from_level", store=True, readonly=False)
     warning = fields.Char(compute="_compute_warning")
+    reminded_today = fields.Boolean(compute="_compute_warning")
+    override_reason = fields.Char(
+        string="Reason to Remind Again Today",
+        help="The customer was reminded today already: a second reminder the same day needs a reason, "
+        "kept in the follow-up history.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_level_id(self):
@@ -64,7 +74,21 @@ class DebtFollowupSendWizard(models.TransientModel):
     @api.depends("partner_id", "company_id")
     def _compute_warning(self):
         today = fields.Date.context_today(self)
+        # sudo not needed: the history is the credit controller's own
+        reminded = {
+            (partner.id, company.id)
+            for partner, company in self.env["debt.followup.history"]._read_group(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("date", "=", today),
+                    ("state", "=", "done"),
+                ],
+                ["partner_id", "company_id"],
+            )
+        }
         for wizard in self:
+            wizard.reminded_today = (wizard.partner_id.id, wizard.company_id.id) in reminded
             last = wizard.partner_id.with_company(wizard.company_id).debt_followup_last_date
             interval = wizard.company_id.debt_followup_min_interval
             if last and last > today - timedelta(days=interval):
@@ -80,6 +104,14 @@ class DebtFollowupSendWizard(models.TransientModel):
         self.ensure_one()
         if not (self.send_email or self.send_letter or self.create_activity or self.send_sms):
             raise UserError(self.env._("Choose at least one action: email, letter, SMS or activity."))
+        if self.reminded_today and not (self.override_reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "%(partner)s was reminded today already. To send another reminder today, "
+                    "give the reason.",
+                    partner=self.partner_id.display_name,
+                )
+            )
         history = self.partner_id.with_company(self.company_id)._debt_followup_execute(
             self.level_id,
             self.company_id,
@@ -97,6 +129,10 @@ class DebtFollowupSendWizard(models.TransientModel):
                     level=self.level_id.name,
                     partner=self.partner_id.display_name,
                 )
+            )
+        if self.reminded_today:
+            history.note = self.env._(
+                "Reminded again the same day: %(reason)s", reason=self.override_reason.strip()
             )
         return {"type": "ir.actions.act_window_close"}
 
