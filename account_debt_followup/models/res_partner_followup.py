@@ -394,7 +394,8 @@ class ResPartner(models.Model):
                     SELECT line.id, (
                             SELECT level.id FROM debt_followup_level level
                              WHERE level.company_id = %(company)s AND level.active
-                               AND level.delay <= LEAST(%(delay)s, %(today)s - COALESCE(line.date_maturity, line.date))
+                               AND level.delay <= LEAST(
+                                       %(delay)s, %(today)s - COALESCE(line.date_maturity, line.date))
                           ORDER BY level.delay DESC LIMIT 1
                            ) AS level_id
                       FROM account_move_line line
