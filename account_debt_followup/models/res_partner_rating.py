@@ -64,7 +64,9 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Search customers at risk with “is set” or “is not set” only."))
         company = self.env.company
         # over their limit: the exposure of the customers with a limit, in one query
-        limited = self.search([("credit_limit", ">", 0), ("is_company", "=", True)])
+        limited = self.search(
+            [("credit_limit", ">", 0), "|", ("is_company", "=", True), ("parent_id", "=", False)]
+        )
         figures = limited._get_debt_figures(company)
         over_limit = [
             partner.id

@@ -3,9 +3,10 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import DebtFollowupCommon
 
@@ -318,6 +319,29 @@ class TestFollowup(DebtFollowupCommon):
         over_60 = Partner.search([("debt_max_days_overdue", ">", 60)])
         self.assertIn(very_late, over_60)
         self.assertNotIn(todo, over_60)
+
+    def test_worklist_ranks_every_commercial_partner_by_overdue(self):
+        """Households and sole traders (individuals without a company) are in the worklist; it
+        sorts by overdue amount and days overdue, one row per customer, as a collector sees it."""
+        small = self._customer("Small company", "2024-06-10", amount=100.0)
+        big = self._customer("Big company", "2024-05-01", amount=900.0)
+        person = self.env["res.partner"].create({"name": "Household Nguyen", "is_company": False})
+        self._create_invoice(person, 500.0, "2024-01-01", due_date="2024-06-01")
+        contact = self.env["res.partner"].create({"name": "Buyer at Big", "parent_id": big.id})
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_followup.res_partner_action_followup"
+        )
+        domain = [*safe_eval(action["domain"]), ("id", "in", (small | big | person | contact).ids)]
+        Partner = self.env["res.partner"].with_user(self.credit_user)
+        by_amount = Partner.search(domain, order="debt_overdue_amount desc, id")
+        self.assertEqual(by_amount.ids, [big.id, person.id, small.id], "no contact row, individuals in")
+        by_days = Partner.search(domain, order="debt_max_days_overdue desc, id")
+        self.assertEqual(by_days.ids, [big.id, person.id, small.id])
+        self.assertEqual(Partner.search(domain, order="debt_open_amount asc, id")[0], small)
+        fields_info = Partner.fields_get(["debt_overdue_amount"], ["sortable"])
+        self.assertTrue(fields_info["debt_overdue_amount"]["sortable"], "the web client offers the sort")
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).search([], order="debt_overdue_amount desc")
 
     def test_status_query_count_does_not_grow_with_partners(self):
         partners = self.env["res.partner"]
