@@ -2,11 +2,15 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 SEQUENCE_CODE = "debt.confirmation"
 PERIOD_FIELDS = {"partner_id", "company_id", "date_from", "date_to"}
+FIGURE_FIELDS = {"opening_balance", "period_debit", "period_credit", "closing_balance"}
+# Set by the minute's own actions only (the figures from the ledger, the number, sending, the
+# customer's answer): never written over RPC.
+AUDITED_FIELDS = FIGURE_FIELDS | {"name", "state", "response_date", "response_contact_id", "customer_balance"}
 
 
 class DebtConfirmation(models.Model):
@@ -58,13 +62,15 @@ class DebtConfirmation(models.Model):
         default="draft",
         tracking=True,
         copy=False,
+        readonly=True,
     )
-    response_date = fields.Date(string="Answered On", tracking=True, copy=False)
+    response_date = fields.Date(string="Answered On", tracking=True, copy=False, readonly=True)
     response_contact_id = fields.Many2one(
         "res.partner",
         string="Answered By",
         tracking=True,
         copy=False,
+        readonly=True,
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
         help="The customer's contact who confirmed or disputed the balance.",
@@ -72,6 +78,7 @@ class DebtConfirmation(models.Model):
     customer_balance = fields.Monetary(
         tracking=True,
         copy=False,
+        readonly=True,
         help="The balance the customer states it owed on the last day of the period.",
     )
     # stored to sum and sort the differences in the list of minutes
@@ -145,8 +152,32 @@ class DebtConfirmation(models.Model):
                 )
 
     # ------------------------------------------------------------------ creation
+    def _check_audited_fields(self, vals_list, creating=False):
+        """A minute is an audit record: its figures, number, state and the customer's answer
+        are set by its own actions, which write them as superuser; never by a user directly."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            if not creating:
+                forged = AUDITED_FIELDS & vals.keys()
+            else:  # a draft, numbered and computed here
+                forged = {
+                    field
+                    for field in AUDITED_FIELDS & vals.keys()
+                    if vals[field] and (field, vals[field]) not in (("state", "draft"), ("name", "/"))
+                }
+            if forged:
+                raise AccessError(
+                    self.env._(
+                        "The figures, number, state and answer of a debt confirmation are set by its "
+                        "buttons only, not by hand (%(fields)s).",
+                        fields=", ".join(sorted(forged)),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_audited_fields(vals_list, creating=True)
         self._fill_figures(vals_list)
         by_company = defaultdict(list)
         for vals in vals_list:
@@ -159,6 +190,7 @@ class DebtConfirmation(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_audited_fields([vals])
         if PERIOD_FIELDS & vals.keys() and any(confirmation.state != "draft" for confirmation in self):
             raise UserError(
                 self.env._(
@@ -217,7 +249,8 @@ class DebtConfirmation(models.Model):
             activities = Statement._get_activity(group.partner_id, company, date_from, date_to)
             for confirmation in group:
                 if confirmation.partner_id.id in activities:
-                    confirmation.write(self._figures(activities[confirmation.partner_id.id]))
+                    # sudo: the figures are the ledger's, written by this method only
+                    confirmation.sudo().write(self._figures(activities[confirmation.partner_id.id]))
 
     @api.model
     def _create_for_partners(self, partners, company, date_from, date_to):
@@ -244,7 +277,10 @@ class DebtConfirmation(models.Model):
                     **self._figures(activity),
                 }
             )
-        return self.create(vals_list), partners.browse(skipped_ids)
+        self.check_access("create")
+        # sudo: the figures and numbers are set here, from the ledger (see _check_audited_fields);
+        # the user's right to create minutes was checked above
+        return self.sudo().create(vals_list).sudo(False), partners.browse(skipped_ids)
 
     @api.model
     def _company_sequence(self, company):
@@ -291,6 +327,7 @@ class DebtConfirmation(models.Model):
 
         :return: ``(sent, without_email)`` minutes.
         """
+        self.check_access("write")
         self._refresh_figures()
         template = self.env.ref("account_debt_followup.mail_template_debt_confirmation")
         report = self.env.ref("account_debt_followup.action_report_debt_confirmation")
@@ -326,7 +363,8 @@ class DebtConfirmation(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 email_from=company.debt_followup_email_from or company.email_formatted or None,
             )
-        to_send.filtered(lambda confirmation: confirmation.state == "draft").state = "sent"
+        # sudo: the state is set by the minute's actions only (see _check_audited_fields)
+        to_send.filtered(lambda confirmation: confirmation.state == "draft").sudo().state = "sent"
         return to_send, no_email
 
     # ------------------------------------------------------------------ answer
@@ -346,7 +384,10 @@ class DebtConfirmation(models.Model):
         }
         if note:
             values["note"] = note
-        self.write(values)
+        self.check_access("write")
+        # sudo: the answer is set by this action only (see _check_audited_fields); the user's right
+        # to change the minute was checked above
+        self.sudo().write(values)
 
     # ------------------------------------------------------------------ buttons
     def action_send(self):
@@ -374,6 +415,7 @@ class DebtConfirmation(models.Model):
         return True
 
     def action_refresh_figures(self):
+        self.check_access("write")
         self._refresh_figures()
         return True
 

@@ -6,7 +6,12 @@ from .sale_order import TRUST_SELECTION
 
 
 class DebtCreditApproval(models.Model):
-    """A credit manager's decision to let one order, for one amount, pass the credit rules."""
+    """A credit manager's decision on an order blocked by credit control: let it pass the
+    credit rules for one amount, or refuse it with the reason.
+
+    An audit record: made by the approval wizard only, never written nor deleted afterwards
+    (no access right allows it, not even to credit managers).
+    """
 
     _name = "debt.credit.approval"
     _description = "Credit Approval"
@@ -25,8 +30,17 @@ class DebtCreditApproval(models.Model):
         readonly=True,
         help="The commercial partner approved.",
     )
+    decision = fields.Selection(
+        [("approved", "Approved"), ("refused", "Refused")], required=True, default="approved", readonly=True
+    )
     user_id = fields.Many2one(
-        "res.users", string="Approved By", required=True, readonly=True, default=lambda self: self.env.user
+        "res.users", string="Decided By", required=True, readonly=True, default=lambda self: self.env.user
+    )
+    requested_by_id = fields.Many2one(
+        "res.users",
+        string="Requested By",
+        readonly=True,
+        help="Who asked for the approval, told of the decision.",
     )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     reason = fields.Text(required=True, readonly=True)
@@ -50,8 +64,9 @@ class DebtCreditApproval(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The access rights already limit creation to credit managers; this also covers code
-        # that would create an approval on behalf of a user, unless it runs as superuser.
+        # No access right allows creating an approval: the approval wizard creates it as
+        # superuser, once it checked the user is a credit manager. This also covers code that
+        # would create one on behalf of a user.
         if not self.env.su and not self.env.user.has_group("account_debt_followup.group_credit_manager"):
             raise AccessError(
                 self.env._("Only a credit manager can approve an order blocked by credit control.")
@@ -59,10 +74,12 @@ class DebtCreditApproval(models.Model):
         return super().create(vals_list)
 
     def _covers(self, order):
-        """Whether this approval still lets ``order`` through: same customer, total not grown."""
+        """Whether this approval still lets ``order`` through: approved, same customer, total not
+        grown."""
         self.ensure_one()
         return (
-            self.order_id == order
+            self.decision == "approved"
+            and self.order_id == order
             and self.partner_id == order.partner_id.commercial_partner_id
             and self.currency_id == order.currency_id
             and order.currency_id.compare_amounts(order.amount_total, self.amount_approved) <= 0

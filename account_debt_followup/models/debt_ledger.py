@@ -265,9 +265,12 @@ class DebtLedger(models.AbstractModel):
                             WHERE rel.order_line_id = line.id
                               AND inv_move.state != 'cancel'
                        ), 0.0)
+                       -- invoiced on delivery: what was ordered will be invoiced, and more
+                       -- when more was delivered; it counts from the confirmation on
                        WHEN line.product_uom_qty != 0 THEN GREATEST(
                            CASE WHEN template.invoice_policy = 'delivery'
-                                THEN line.qty_delivered ELSE line.product_uom_qty END
+                                THEN GREATEST(line.product_uom_qty, line.qty_delivered)
+                                ELSE line.product_uom_qty END
                            - line.qty_invoiced, 0.0)
                            * line.price_total / line.product_uom_qty
                            / COALESCE(NULLIF(sale.currency_rate, 0), 1.0)

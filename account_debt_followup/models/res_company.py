@@ -16,6 +16,18 @@ class ResCompany(models.Model):
         string="Reminders Sent From", help="The sender address of reminders; the company's email when empty."
     )
 
+    debt_approval_four_eyes = fields.Boolean(
+        string="Four-Eyes Credit Approval",
+        help="A credit manager cannot approve an order they are the salesperson of: another "
+        "credit manager must.",
+    )
+    debt_credit_review_days = fields.Integer(
+        string="Review Credit Limits Before They Lapse (Days)",
+        default=14,
+        help="A credit limit with a validity date gets a review activity this number of days "
+        "before it lapses. A lapsed limit grants no credit until a credit manager sets it again.",
+    )
+
     debt_aging_days = fields.Char(
         string="Aging Buckets",
         default="30,60,90,120",
@@ -93,6 +105,13 @@ class ResCompany(models.Model):
     def _check_debt_followup_min_interval(self):
         if any(company.debt_followup_min_interval < 0 for company in self):
             raise ValidationError(self.env._("The number of days between two reminders cannot be negative."))
+
+    @api.constrains("debt_credit_review_days")
+    def _check_debt_credit_review_days(self):
+        if any(company.debt_credit_review_days < 0 for company in self):
+            raise ValidationError(
+                self.env._("The number of days to review a credit limit before it lapses cannot be negative.")
+            )
 
     @api.constrains(
         "debt_rating_min_invoices",

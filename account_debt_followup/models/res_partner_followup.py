@@ -378,7 +378,9 @@ class ResPartner(models.Model):
             values["activity_id"] = activity.id
             channels.append("activity")
         values["channels"] = ", ".join(channels)
-        history.write(values)
+        # sudo: the history is an audit record nobody writes over RPC (read-only access rights);
+        # the reminder fills in its own row
+        history.sudo().write(values)
         # Each item of the reminder is marked with the highest level it reached, up to this one:
         # a reminder covers the lower levels, and an item's level never goes down. A direct
         # update: nothing is computed from these two follow-up columns, while the ORM write of a
@@ -547,7 +549,8 @@ class ResPartner(models.Model):
             "The reminder “%(level)s” could not be sent: %(error)s", level=level.name, error=error
         )
         if history:
-            history.write({"state": "failed", "note": message})
+            # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
+            history.sudo().write({"state": "failed", "note": message})
         self.message_post(body=message, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------ statements

@@ -301,8 +301,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         labels = dict(self._fields["trust"]._description_selection(self.env))
         old = labels.get(self.trust) or self.env._("None")
-        # sudo: a credit manager may not edit contacts; the cron runs as the superuser anyway
-        self.sudo().trust = trust
+        # sudo: a credit manager may not edit contacts; the cron runs as the superuser anyway.
+        # The reason goes to the credit history.
+        self.sudo().with_context(debt_credit_reason=reason).trust = trust
         if by_hand:
             body = self.env._(
                 "Debtor rating changed from %(old)s to %(new)s, as the payment behaviour suggests: "

@@ -42,6 +42,18 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
                 "property_account_income_id": cls.company_data["default_account_revenue"].id,
             }
         )
+        # invoiced on delivered quantities (a service delivered by hand here; storable goods and
+        # timesheets work the same way): what is ordered counts in the exposure from the start
+        cls.product_delivery = cls.env["product.product"].create(
+            {
+                "name": "Installation hour",
+                "type": "service",
+                "invoice_policy": "delivery",
+                "lst_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "property_account_income_id": cls.company_data["default_account_revenue"].id,
+            }
+        )
         cls.eur_pricelist = cls.env["product.pricelist"].create(
             {"name": "EUR prices", "currency_id": cls.eur.id, "company_id": cls.company.id}
         )
@@ -61,6 +73,20 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
             cls.env,
             login="salesman",
             groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+        # the people who would move the gate if they could: a salesperson who edits contacts,
+        # and a billing clerk who posts invoices and records payments
+        cls.salesman_contacts = new_test_user(
+            cls.env,
+            login="salesman_contacts",
+            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+        )
+        cls.billing_clerk = new_test_user(
+            cls.env,
+            login="billing_clerk",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
             company_id=cls.company.id,
         )
 
@@ -122,6 +148,7 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         company=None,
         taxes=None,
         date_order=None,
+        product=None,
     ):
         company = company or cls.company
         values = {
@@ -130,7 +157,7 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
             "order_line": [
                 Command.create(
                     {
-                        "product_id": cls.product.id,
+                        "product_id": (product or cls.product).id,
                         "product_uom_qty": qty,
                         "price_unit": price_unit,
                         "tax_id": [Command.set((taxes or cls.env["account.tax"]).ids)],

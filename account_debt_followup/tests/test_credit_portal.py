@@ -6,7 +6,8 @@ import json
 from PIL import Image
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 def _png_signature():
@@ -84,3 +85,51 @@ class TestCreditPortal(HttpCase):
         self.customer.credit_limit = 10000.0
         self._accept()
         self.assertEqual(self.order.state, "sale")
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    @mute_logger("odoo.http")  # each refusal is logged as a warning, as it should
+    def test_the_portal_customer_reads_no_internal_figure_of_its_orders(self):
+        contact = self.env["res.partner"].create({"name": "Anh Minh", "parent_id": self.customer.id})
+        new_test_user(self.env, login="portal_debtor", groups="base.group_portal", partner_id=contact.id)
+        self.customer.trust = "bad"
+        self.authenticate("portal_debtor", "portal_debtor")
+        # the customer reads its order over RPC, as the portal lets it
+        result = self._call_kw("sale.order", "read", [[self.order.id], ["name", "amount_total"]])
+        self.assertEqual(result["result"][0]["name"], self.order.name)
+        internal = [
+            "debt_partner_credit_limit",
+            "debt_partner_exposure",
+            "debt_partner_exposure_after",
+            "debt_partner_overdue",
+            "debt_partner_days_overdue",
+            "debt_partner_trust",
+            "debt_credit_issues",
+            "debt_credit_state",
+        ]
+        for field in internal:
+            for method, args, kwargs in (
+                ("read", [[self.order.id], [field]], {}),
+                ("search_read", [[("id", "=", self.order.id)]], {"fields": [field]}),
+                ("web_read", [[self.order.id]], {"specification": {field: {}}}),
+            ):
+                result = self._call_kw("sale.order", method, args, kwargs)
+                self.assertIn("error", result, f"{method} of {field}")
+                self.assertEqual(result["error"]["data"]["name"], "odoo.exceptions.AccessError")
+                text = json.dumps(result)
+                self.assertNotIn("Bad Debtor", text)
+                self.assertNotIn("Over credit limit", text)
+                self.assertNotIn("100.0", text)

@@ -2,6 +2,7 @@ from . import debt_confirmation_response_wizard
 from . import debt_confirmation_wizard
 from . import debt_call_wizard
 from . import debt_credit_approval_wizard
+from . import debt_credit_limit_wizard
 from . import debt_followup_send_wizard
 from . import debt_netting_wizard
 from . import debt_netting_wizard_line

@@ -78,7 +78,9 @@ class DebtCallWizard(models.TransientModel):
             contact=(self.contact_id or partner).name,
             outcome=labels[self.outcome],
         )
-        self.env["debt.followup.history"].create(
+        # sudo: the history is an audit record nobody writes over RPC (read-only access rights);
+        # the call is recorded by the credit controller who made it (the author stays the user)
+        self.env["debt.followup.history"].sudo().create(
             {
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,

@@ -8,7 +8,7 @@ from odoo.tools import format_amount
 
 class DebtCreditApprovalWizard(models.TransientModel):
     _name = "debt.credit.approval.wizard"
-    _description = "Approve an Order Blocked by Credit Control"
+    _description = "Approve or Refuse an Order Blocked by Credit Control"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)
     company_id = fields.Many2one(related="order_id.company_id")
@@ -16,6 +16,7 @@ class DebtCreditApprovalWizard(models.TransientModel):
     currency_id = fields.Many2one(related="order_id.currency_id")
     amount_total = fields.Monetary(related="order_id.amount_total")
     order_state = fields.Selection(related="order_id.state")
+    requested_by_id = fields.Many2one(related="order_id.debt_approval_requested_by")
     amount_approved = fields.Monetary(
         string="Approved Up To",
         compute="_compute_amount_approved",
@@ -35,7 +36,11 @@ class DebtCreditApprovalWizard(models.TransientModel):
     )
     max_days_overdue = fields.Integer(related="order_id.debt_partner_days_overdue")
     trust = fields.Selection(related="order_id.debt_partner_trust")
-    reason = fields.Text(required=True, help="Why this order may be confirmed anyway; kept on the order.")
+    reason = fields.Text(
+        required=True,
+        help="Why this order may be confirmed anyway, or why it is refused; kept on the order and "
+        "told to who asked.",
+    )
 
     @api.depends("order_id")
     def _compute_amount_approved(self):
@@ -59,7 +64,8 @@ class DebtCreditApprovalWizard(models.TransientModel):
     def action_approve_and_confirm(self):
         return self._approve(confirm=True)
 
-    def _approve(self, confirm):
+    def _check_decision(self):
+        """The checks common to an approval and a refusal; returns the reason."""
         self.ensure_one()
         self._check_manager()
         order = self.order_id
@@ -67,6 +73,54 @@ class DebtCreditApprovalWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "Only a quotation or a confirmed order can be approved: %(order)s is neither.",
+                    order=order.name,
+                )
+            )
+        reason = (self.reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for the decision."))
+        return reason
+
+    def _record_decision(self, decision, amount, reason):
+        """The audit record of the decision, with the customer's figures of this moment."""
+        order = self.order_id
+        result = order._debt_credit_evaluate()[order]
+        figures = result["figures"]
+        # sudo: no access right creates approvals, so that they are never made or changed over
+        # RPC; the user was checked to be a credit manager (approvals' create checks it again)
+        approval = (
+            self.env["debt.credit.approval"]
+            .sudo()
+            .create(
+                {
+                    "order_id": order.id,
+                    "decision": decision,
+                    "partner_id": order.partner_id.commercial_partner_id.id,
+                    "requested_by_id": order.debt_approval_requested_by.id,
+                    "reason": reason,
+                    "currency_id": order.currency_id.id,
+                    "amount_approved": amount,
+                    "credit_limit": figures["credit_limit"],
+                    "exposure_after": figures["exposure_after"],
+                    "overdue_amount": figures["overdue"],
+                    "max_days_overdue": figures["max_days"],
+                    "trust": figures["trust"] or False,
+                    "issues": "\n".join(message for _rule, message in result["issues"]) or False,
+                }
+            )
+            .sudo(False)
+        )
+        # the request is answered: asked again if need be
+        order.sudo().debt_approval_requested_amount = False
+        return approval, figures
+
+    def _approve(self, confirm):
+        reason = self._check_decision()
+        order = self.order_id
+        if order.company_id.debt_approval_four_eyes and order.user_id == self.env.user:
+            raise UserError(
+                self.env._(
+                    "You are the salesperson of %(order)s: another credit manager must approve it.",
                     order=order.name,
                 )
             )
@@ -82,25 +136,7 @@ class DebtCreditApprovalWizard(models.TransientModel):
                     )
                 )
             confirm = False
-        if not (self.reason or "").strip():
-            raise UserError(self.env._("Give the reason for the approval."))
-        result = order._debt_credit_evaluate()[order]
-        figures = result["figures"]
-        approval = self.env["debt.credit.approval"].create(
-            {
-                "order_id": order.id,
-                "partner_id": order.partner_id.commercial_partner_id.id,
-                "reason": self.reason.strip(),
-                "currency_id": order.currency_id.id,
-                "amount_approved": amount,
-                "credit_limit": figures["credit_limit"],
-                "exposure_after": figures["exposure_after"],
-                "overdue_amount": figures["overdue"],
-                "max_days_overdue": figures["max_days"],
-                "trust": figures["trust"] or False,
-                "issues": "\n".join(message for _rule, message in result["issues"]) or False,
-            }
-        )
+        approval, figures = self._record_decision("approved", amount, reason)
         currency = order.debt_company_currency_id
         order.message_post(
             body=Markup("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul>")
@@ -125,6 +161,7 @@ class DebtCreditApprovalWizard(models.TransientModel):
                 self.env._("Days overdue: %(days)s", days=figures["max_days"]),
             ),
             subtype_xmlid="mail.mt_note",
+            partner_ids=self._notified_partners().ids,
         )
         order.activity_feedback(
             ["account_debt_followup.mail_activity_type_credit_approval"], feedback=self.env._("Approved")
@@ -132,3 +169,29 @@ class DebtCreditApprovalWizard(models.TransientModel):
         if confirm:
             order.action_confirm()
         return {"type": "ir.actions.act_window_close"}
+
+    def action_refuse(self):
+        reason = self._check_decision()
+        order = self.order_id
+        approval, _figures = self._record_decision("refused", order.amount_total, reason)
+        order.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Credit approval refused by %(user)s: %(reason)s",
+                user=approval.user_id.name,
+                reason=approval.reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+            partner_ids=self._notified_partners().ids,
+        )
+        order.activity_feedback(
+            ["account_debt_followup.mail_activity_type_credit_approval"],
+            feedback=self.env._("Refused: %(reason)s", reason=reason),
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    def _notified_partners(self):
+        """Who is told of the decision: who asked for it, else the order's salesperson."""
+        order = self.order_id
+        user = order.debt_approval_requested_by or order.user_id
+        return user.partner_id if user and user != self.env.user else self.env["res.partner"]

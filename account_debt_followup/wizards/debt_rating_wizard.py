@@ -48,7 +48,10 @@ class DebtRatingWizard(models.TransientModel):
         old = labels.get(partner.trust) or self.env._("None")
         # sudo: a credit manager rates customers without needing rights to edit contacts; the
         # group was checked above
-        partner.sudo().write({"trust": self.trust, "debt_trust_pinned": self.pinned})
+        # The reason goes to the credit history.
+        partner.sudo().with_context(debt_credit_reason=self.reason).write(
+            {"trust": self.trust, "debt_trust_pinned": self.pinned}
+        )
         body = (
             self.env._(
                 "Debtor rating set by hand from %(old)s to %(new)s, pinned: %(reason)s",
