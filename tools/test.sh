@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make test: a fresh database in the embedded cluster, the module installed (with demo data),
 # every test run with pytest-odoo, then the module uninstalled. Warnings in the Odoo log fail.
+# With it: its Inventory glue module (account_debt_followup_stock, installed by itself where
+# Inventory is) and Odoo's stock_delivery, whose carrier cost at delivery validation it tests.
 source "$(dirname "$0")/lib.sh"
 find_odoo
 find_pg_bin
@@ -25,15 +27,16 @@ info "fresh test database '$DB'"
 psql_cmd -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
 rm -rf "$LOCAL_DIR/data/filestore/$DB"
 
-info "installing account_debt_followup with its dependencies and demo data"
-odoo_python -m odoo -c "$CONF" -d "$DB" -i account_debt_followup --stop-after-init \
+MODULES="account_debt_followup,account_debt_followup_stock,stock_delivery"
+info "installing $MODULES with their dependencies and demo data"
+odoo_python -m odoo -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init \
     --log-level=warn --logfile="$LOG_DIR/install.log" || die "install failed (log: $LOG_DIR/install.log)"
 check_log "$LOG_DIR/install.log" "install"
 
 info "running the tests (pytest-odoo)"
 cd "$PROJECT_ROOT"
 set +e
-odoo_python -m pytest account_debt_followup/tests -p no:cacheprovider \
+odoo_python -m pytest account_debt_followup/tests account_debt_followup_stock/tests -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-log-level=warn --odoo-http "$@"
 status=$?
 set -e
@@ -43,10 +46,12 @@ info "uninstalling account_debt_followup"
 odoo_python -m odoo shell -c "$CONF" -d "$DB" --no-http --log-level=warn \
     --logfile="$LOG_DIR/uninstall.log" >"$LOG_DIR/uninstall.out" 2>&1 <<'PY' || { cat "$LOG_DIR/uninstall.out" >&2; die "uninstall failed"; }
 module = env["ir.module.module"].search([("name", "=", "account_debt_followup")])
+glue = env["ir.module.module"].search([("name", "=", "account_debt_followup_stock")])
 module.button_immediate_uninstall()
 env.cr.execute("SELECT count(*) FROM ir_model_fields WHERE name LIKE 'debt\\_%%'")
 left = env.cr.fetchone()[0]
 assert module.state == "uninstalled", module.state
+assert glue.state == "uninstalled", glue.state
 assert not left, "%s fields of the module are left after uninstall" % left
 print("uninstall: ok")
 PY

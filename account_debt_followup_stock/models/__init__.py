@@ -1,0 +1,2 @@
+from . import debt_credit_rule
+from . import stock_picking
