@@ -38,7 +38,6 @@ class DebtCreditApproval(models.Model):
     )
     requested_by_id = fields.Many2one(
         "res.users",
-        string="Requested By",
         readonly=True,
         help="Who asked for the approval, told of the decision.",
     )

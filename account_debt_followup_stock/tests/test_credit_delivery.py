@@ -200,9 +200,8 @@ class TestCreditCarrierCost(DebtStockCommon):
         self._deliver(order)
         self.assertEqual(picking.state, "done", "validated, although the order went over the limit")
         self.assertEqual(order.amount_total, 1200.0)
-        review = order.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("account_debt_followup.mail_activity_type_credit_approval")
-        )
+        approval_type = self.env.ref("account_debt_followup.mail_activity_type_credit_approval")
+        review = order.activity_ids.filtered(lambda a: a.activity_type_id == approval_type)
         self.assertEqual(review.user_id, self.credit_manager)
         self.assertIn("Credit review for", review.summary)
         note = order.message_ids.filtered(lambda m: "grew to" in (m.body or ""))
