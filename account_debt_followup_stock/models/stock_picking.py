@@ -84,7 +84,7 @@ class StockPicking(models.Model):
                 )
             )
             parts += ["- " + message for message in messages]
-            parts.append(Rule._describe_figures(figures, order.company_id))
+            parts.append(Rule._describe_figures(figures, order.company_id.root_id))
             parts.append(
                 self.env._(
                     "A credit manager can approve %(order)s with a reason (“Approve More Credit” on the "
