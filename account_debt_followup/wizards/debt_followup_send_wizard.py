@@ -131,7 +131,9 @@ class DebtFollowupSendWizard(models.TransientModel):
                 )
             )
         if self.reminded_today:
-            history.note = self.env._(
+            # sudo: the history is an audit record nobody writes over RPC (read-only access
+            # rights); the reminder sent here notes its own reason
+            history.sudo().note = self.env._(
                 "Reminded again the same day: %(reason)s", reason=self.override_reason.strip()
             )
         return {"type": "ir.actions.act_window_close"}
