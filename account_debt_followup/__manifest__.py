@@ -53,6 +53,7 @@
     "assets": {
         "web.assets_backend": [
             "account_debt_followup/static/src/views/*.js",
+            "account_debt_followup/static/src/views/*.scss",
         ],
         "web.assets_tests": [
             "account_debt_followup/static/tests/tours/*.js",
