@@ -2,7 +2,7 @@
 from collections import OrderedDict
 
 from odoo import api, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 
 from .res_partner import DEBT_GROUPS
 
@@ -74,23 +74,33 @@ class IrActionsReport(models.Model):
             ids = [res_ids] if isinstance(res_ids, int) else list(res_ids)
         else:
             ids = (data.get("context") or {}).get("active_ids") or []
+        company_id = data.get("company_id")
         try:
             ids = [int(record_id) for record_id in ids]
+            companies = self.env["res.company"].browse(int(company_id)) if company_id else self.env.company
         except (TypeError, ValueError):
             raise AccessError(self.env._("These documents cannot be printed.")) from None
         # sudo: existence and commercial partners only; what the user may see is decided below
         records = self.env[report.model].sudo().browse(ids).exists()
+        if len(records) != len(set(ids)):
+            if self.env.su or self.env.user._is_internal():
+                raise MissingError(self.env._("Some of these documents were deleted."))
+            raise self._debt_refusal()  # whether a record exists is not told to a portal user
         if report.model == "res.partner":
             records = records.commercial_partner_id
         ids = list(dict.fromkeys(records.ids))
         if not ids and report.report_name != AGED_BALANCE:
             # the web client asked without ids: a blank document would hide the mistake
             raise UserError(self.env._("Nothing to print: no customer or minute was given."))
-        company_id = data.get("company_id")
-        companies = self.env["res.company"].browse(int(company_id)) if company_id else self.env.company
         sudo_needed = self._debt_check_access(report.report_name, records.sudo(False), companies)
         renderer = self.sudo() if sudo_needed else self
         return renderer, ids
+
+    @api.model
+    def _debt_refusal(self):
+        return AccessError(
+            self.env._("You are not allowed to see these customers' statements, reminders or minutes.")
+        )
 
     @api.model
     def _debt_check_access(self, report_name, records, companies):
@@ -104,9 +114,7 @@ class IrActionsReport(models.Model):
         if self.env.su:
             return False  # a superuser call (portal routes, crons) decided already
         user = self.env.user
-        refused = AccessError(
-            self.env._("You are not allowed to see these customers' statements, reminders or minutes.")
-        )
+        refused = self._debt_refusal()
         record_companies = records.sudo().company_id if "company_id" in records._fields else companies
         if (companies | record_companies) - user.company_ids:
             raise refused

@@ -177,6 +177,9 @@ class TestReportAccess(DebtFollowupCommon, HttpCase):
             self.portal_alpha,
         )
         self._assert_refused("/account_debt_followup/xlsx/aged_balance?domain=[]", self.portal_alpha)
+        # an id that exists or not: the same refusal
+        missing = self.env["res.partner"].search([], order="id desc", limit=1).id + 1000
+        self._assert_refused(f"/report/html/{STATEMENT}/{missing}", self.portal_alpha)
 
         # its own statement and minute: its own figures only
         self._login(self.portal_alpha)
