@@ -7,9 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
-from .ir_actions_report import AGED_BALANCE
-
 from .debt_ledger import RECEIVABLE_PAYABLE
+from .ir_actions_report import AGED_BALANCE
 
 
 class DebtAgedBalance(models.Model):
