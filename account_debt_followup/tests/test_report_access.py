@@ -230,6 +230,20 @@ class TestReportAccess(DebtFollowupCommon, HttpCase):
         self.assertIn(self.alpha_invoice.name, html)
         self.assertIn(self.beta_invoice.name, html)
 
+    def test_aged_balance_file_as_of_a_date_is_the_lists(self):
+        """The list as of a date gives its date to the download: the file is as of that date."""
+        domain = [("partner_id", "=", self.alpha.id), ("account_type", "=", "asset_receivable")]
+        context = {"active_domain": domain, "debt_groupby": ["partner_id"], "debt_aging_by": "due"}
+        Aged = self.env["debt.aged.balance"].with_user(self.credit_user)
+        self._login(self.credit_user)
+        for as_of, expected in ((None, [1234.0]), (str(self._days_ago(60)), [])):
+            action = Aged.with_context(context, debt_as_of=as_of).action_export_xlsx()
+            response = self.url_open(action["url"])
+            self.assertEqual(response.status_code, 200)
+            workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+            totals = [row[-2] for row in list(workbook.active.iter_rows(values_only=True))[1:-1]]
+            self.assertEqual(totals, expected, f"as of {as_of}")
+
     def test_a_report_action_without_ids_is_refused_rather_than_blank(self):
         self._login(self.billing_clerk)
         url = "/report/html/{}?options={}&context={}".format(
