@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/debt_netting_sequence_data.xml",
+        "report/report_debt_layout.xml",
         "report/report_followup_letter.xml",
         "report/report_statement.xml",
         "report/report_debt_confirmation.xml",
@@ -49,9 +50,14 @@
         "wizards/debt_netting_wizard_views.xml",
         "views/menus.xml",
         "views/portal_templates.xml",
+        "views/portal_minutes_templates.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
+        "web.assets_backend": [
+            "account_debt_followup/static/src/views/*.js",
+            "account_debt_followup/static/src/views/*.scss",
+        ],
         "web.assets_tests": [
             "account_debt_followup/static/tests/tours/*.js",
         ],
@@ -65,6 +71,7 @@
         "demo/portal_demo.xml",
         "demo/debt_rating_demo.xml",
         "demo/debt_company_vn_demo.xml",
+        "demo/res_company_demo.xml",
         "demo/debt_netting_demo.xml",
     ],
 }

@@ -1,1 +1,3 @@
 from . import portal
+from . import debt_xlsx
+from . import portal_minutes

@@ -27,3 +27,4 @@ from . import res_partner_kpi
 from . import res_partner_rating
 from . import sale_order
 from . import sale_order_line
+from . import res_partner_netting

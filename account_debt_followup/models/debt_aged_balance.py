@@ -1,8 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
 
 from .debt_ledger import RECEIVABLE_PAYABLE
+from .ir_actions_report import AGED_BALANCE
 
 
 class DebtAgedBalance(models.Model):
@@ -116,20 +122,147 @@ class DebtAgedBalance(models.Model):
         for name, label in zip(self._bucket_field_names(), labels, strict=True):
             if "string" in result.get(name, {}):
                 result[name]["string"] = label
+        # The web client writes the totals of a group with the field's digits, not its
+        # currency's (55,500,000.00 for VND): give it the digits of the companies' currency.
+        currencies = self.env.companies.currency_id
+        if len(currencies) == 1 and (attributes is None or "digits" in attributes):
+            for name in [*self._bucket_field_names(), "amount_residual"]:
+                if name in result:
+                    result[name]["digits"] = [69, currencies.decimal_places]
         return result
 
+    # ------------------------------------------------------------------ exports
     def _export_domain(self):
-        """The records of the button's call: the selection, or everything the user may see."""
-        return [("id", "in", self.ids)] if self else []
+        """The records of the button's call, as the list shows them: the selection, else the
+        list's search (the web client sends it as ``active_domain``)."""
+        if self:
+            return [("id", "in", self.ids)]
+        return self.env.context.get("active_domain") or []
+
+    @api.model
+    def _export_groupby(self, groupby=None):
+        """The list's grouping (the web client sends it as ``debt_groupby``), on fields of this
+        model only."""
+        if groupby is None:
+            groupby = self.env.context.get("debt_groupby", ["partner_id"])
+        if not isinstance(groupby, (list, tuple)):
+            raise UserError(self.env._("The grouping of the aged balance is not valid."))
+        for spec in groupby:
+            name = spec.split(":")[0] if isinstance(spec, str) else None
+            if name not in self._fields or not self._fields[name]._description_groupable(self.env):
+                raise UserError(
+                    self.env._("The aged balance cannot be grouped by %(field)s.", field=str(spec))
+                )
+        return list(groupby)
+
+    @api.model
+    def _debt_export_table(self, domain, groupby):
+        """What the list shows for ``domain`` grouped by ``groupby``, for exports: per currency,
+        one row per group of the last level (one per item without grouping) and the totals.
+
+        :return: ``{"columns": [label], "amount_labels": [label], "sections": [{"currency",
+            "rows": [(keys, amounts, days_overdue)], "totals": amounts}]}``, ``amounts`` being
+            the aging buckets then the total.
+        """
+        amount_fields = [*self._bucket_field_names(), "amount_residual"]
+        labels = self.fields_get(amount_fields, ["string"])
+        amount_labels = [labels[name]["string"] for name in amount_fields]
+        sections = {}
+        if groupby:
+            columns = [self._groupby_label(spec) for spec in groupby]
+            groups = self.read_group(
+                domain,
+                [f"{name}:sum" for name in amount_fields] + ["days_overdue:max"],
+                ["currency_id", *groupby],
+                lazy=False,
+            )
+            for group in groups:
+                keys = [self._group_key_label(spec, group[spec]) for spec in groupby]
+                amounts = [group[name] or 0.0 for name in amount_fields]
+                currency = self.env["res.currency"].browse(group["currency_id"][0])
+                sections.setdefault(currency, []).append((keys, amounts, group["days_overdue"] or 0))
+        else:
+            columns = [
+                self._fields[name]._description_string(self.env)
+                for name in ("move_id", "partner_id", "date", "date_maturity")
+            ]
+            # what the list shows ungrouped: every item, read in one query
+            items = self.search_fetch(
+                domain,
+                [
+                    "move_id",
+                    "partner_id",
+                    "date",
+                    "date_maturity",
+                    "currency_id",
+                    "days_overdue",
+                    *amount_fields,
+                ],
+            )
+            for item in items:
+                keys = [
+                    item.move_id.display_name,
+                    item.partner_id.display_name or "",
+                    format_date(self.env, item.date),
+                    format_date(self.env, item.date_maturity),
+                ]
+                amounts = [item[name] for name in amount_fields]
+                sections.setdefault(item.currency_id, []).append((keys, amounts, item.days_overdue))
+        return {
+            "columns": columns,
+            "amount_labels": amount_labels,
+            "sections": [
+                {
+                    "currency": currency,
+                    "rows": rows,
+                    "totals": [
+                        currency.round(sum(row[1][index] for row in rows))
+                        for index in range(len(amount_fields))
+                    ],
+                }
+                for currency, rows in sorted(sections.items(), key=lambda pair: pair[0].name)
+            ],
+        }
+
+    @api.model
+    def _groupby_label(self, spec):
+        name, _sep, granularity = spec.partition(":")
+        label = self._fields[name]._description_string(self.env)
+        return f"{label} ({granularity})" if granularity else label
+
+    @api.model
+    def _group_key_label(self, spec, value):
+        """The label of a group's value as the list shows it."""
+        field = self._fields[spec.partition(":")[0]]
+        if value is False or value is None:
+            return self.env._("None")
+        if isinstance(value, tuple):  # many2one: (id, display name)
+            return value[1]
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "date" and not isinstance(value, str):
+            return format_date(self.env, value)
+        return str(value)
 
     def action_export_xlsx(self):
-        Export = self.env["debt.xlsx.export"]
-        content = Export._aged_xlsx(self._export_domain())
-        return Export._download(content, self.env._("Aged Balance.xlsx"))
+        domain, groupby = self._export_domain(), self._export_groupby()
+        # the same check as the PDF's, before anything is read (see ir.actions.report)
+        self.env["ir.actions.report"]._debt_check_access(AGED_BALANCE, self.browse(), self.env.company)
+        params = {"domain": json.dumps(domain), "groupby": json.dumps(groupby)}
+        # the list as of a date, aged by due or document date (see _table_query)
+        for key in ("debt_as_of", "debt_aging_by"):
+            if self.env.context.get(key):
+                params[key] = self.env.context[key]
+        query = url_encode(params)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/account_debt_followup/xlsx/aged_balance?{query}",
+            "target": "download",
+        }
 
     def action_print_pdf(self):
         return self.env.ref("account_debt_followup.action_report_aged_balance").report_action(
-            self, data={"domain": self._export_domain()}
+            self, data={"domain": self._export_domain(), "groupby": self._export_groupby()}
         )
 
 
@@ -139,27 +272,24 @@ class ReportAgedBalance(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        """The aged balance of the records of ``data["domain"]`` (what the list shows), grouped
+        as the list (``data["groupby"]``), or of ``docids`` grouped per partner."""
+        data = data or {}
         Aged = self.env["debt.aged.balance"]
-        domain = (data or {}).get("domain") or ([("id", "in", docids)] if docids else [])
-        groups = Aged._read_group(
-            domain,
-            ["currency_id", "partner_id"],
-            [f"{name}:sum" for name in Aged._bucket_field_names()] + ["amount_residual:sum"],
-        )
-        totals = {}
-        for currency, _partner, *amounts in groups:
-            totals[currency] = [
-                a + b for a, b in zip(totals.get(currency, [0.0] * len(amounts)), amounts, strict=True)
-            ]
+        if "domain" in data:
+            domain = data["domain"]
+        else:
+            domain = [("id", "in", docids or [])]
+        groupby = Aged._export_groupby(data.get("groupby", ["partner_id"]))
+        table = Aged._debt_export_table(domain, groupby)
         return {
             "doc_ids": docids,
             "doc_model": "debt.aged.balance",
             "docs": Aged.browse(docids),
-            "groups": sorted(groups, key=lambda g: (g[0].name, g[1].name or "")),
-            "totals": sorted(
-                ([currency, *amounts] for currency, amounts in totals.items()), key=lambda t: t[0].name
-            ),
-            "labels": self.env["debt.statement"]._bucket_labels(self.env.company),
+            "company": self.env.company,
+            "table": table,
+            # the totals of each currency, the aging buckets then the total
+            "totals": [[section["currency"], *section["totals"]] for section in table["sections"]],
             "today": fields.Date.to_date(self.env.context.get("debt_as_of"))
             or fields.Date.context_today(self),
         }

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -20,7 +20,14 @@ class DebtFollowupHistory(models.Model):
     state = fields.Selection(
         [("done", "Done"), ("failed", "Failed")], required=True, default="done", readonly=True
     )
-    channels = fields.Char(readonly=True, help="What was done: email, letter, activity.")
+    channels = fields.Char(
+        string="Channel Codes",
+        readonly=True,
+        help="What was done, in codes: email, letter, sms, activity, call.",
+    )
+    channels_label = fields.Char(
+        string="Channels", compute="_compute_channels_label", help="What was done: email, letter, activity."
+    )
     line_ids = fields.Many2many(
         "account.move.line",
         relation="debt_followup_history_line_rel",
@@ -44,6 +51,23 @@ class DebtFollowupHistory(models.Model):
             "A customer is reminded once a day per follow-up level.",
         ),
     ]
+
+    def _compute_channels_label(self):
+        for history in self:
+            history.channels_label = self._channels_label(history.channels)
+
+    @api.model
+    def _channels_label(self, channels):
+        """``channels`` as stored ("letter, email") in words of the user's language."""
+        labels = {
+            "email": self.env._("Email"),
+            "letter": self.env._("Letter"),
+            "sms": self.env._("SMS"),
+            "activity": self.env._("Activity"),
+            "call": self.env._("Call"),
+        }
+        codes = [code.strip() for code in (channels or "").split(",") if code.strip()]
+        return ", ".join(labels.get(code, code) for code in codes)
 
     def _claim(self, partner, company, level, date):
         """Insert the history row of a reminder about to be sent, or return an empty recordset

@@ -2,7 +2,11 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import pdf
+
+try:
+    from num2words import num2words
+except ImportError:  # Odoo logs it already, and writes no amount in words either
+    num2words = None
 
 
 class DebtStatement(models.AbstractModel):
@@ -126,16 +130,70 @@ class DebtStatement(models.AbstractModel):
         return result
 
     @api.model
+    def _document_labels(self, partners, company):
+        """The labels of a customer document that Python computes (aging buckets, kinds of
+        items), in each customer's language: the document is rendered in it, while labels
+        translated in the user's language would stay English on a Vietnamese statement.
+
+        :return: ``{"bucket_labels": {partner_id: labels}, "item_kind": function(item, partner)}``
+        """
+        by_lang = {}
+
+        def labels_of(partner):
+            lang = partner.lang or self.env.lang
+            if lang not in by_lang:
+                builder = self.with_context(lang=lang)
+                by_lang[lang] = (builder._bucket_labels(company), builder._item_kinds())
+            return by_lang[lang]
+
+        return {
+            "bucket_labels": {partner.id: labels_of(partner)[0] for partner in partners},
+            "item_kind": lambda item, partner: self._item_kind(item, labels_of(partner)[1]),
+        }
+
+    @api.model
     def _statement_pdf(self, partners, data):
-        """The statements of ``partners`` in one PDF, rendered one customer at a time."""
+        """The statements of ``partners`` in one PDF, one customer per wkhtmltopdf run (see
+        ``ir.actions.report._debt_one_record_per_run``)."""
         report = self.env.ref("account_debt_followup.action_report_statement")
-        Report = self.env["ir.actions.report"]
-        documents = [Report._render_qweb_pdf(report, partner.ids, data=data)[0] for partner in partners]
-        return pdf.merge_pdf(documents) if len(documents) > 1 else documents[0]
+        return self.env["ir.actions.report"]._render_qweb_pdf(
+            report, partners.commercial_partner_id.ids, data=data
+        )[0]
+
+    @api.model
+    def _currency_unit_words(self, currency):
+        """The name of ``currency``'s unit and subunit to write an amount in words, in the
+        language of the environment: Odoo's own names are English words (Dollars, Dong)."""
+        units = {
+            "VND": (self.env._("Dong"), ""),
+            "USD": (self.env._("US Dollars"), self.env._("Cents")),
+            "EUR": (self.env._("Euros"), self.env._("Cents")),
+        }
+        return units.get(currency.name) or (currency.currency_unit_label, currency.currency_subunit_label)
 
     @api.model
     def _amount_in_words(self, amount, currency, partner):
-        """The amount in words in the customer's language (Vietnamese statements print it)."""
-        if not partner.lang:
+        """The amount in words in the customer's language (Vietnamese documents print it)."""
+        if not partner.lang or num2words is None:
             return ""
-        return currency.with_context(lang=partner.lang).amount_to_text(amount)
+        builder = self.with_context(lang=partner.lang)
+        lang = builder.env["res.lang"]._lang_get(partner.lang)
+        iso = lang.iso_code if lang else "en"
+
+        def words(number):
+            try:
+                return num2words(number, lang=iso).title()
+            except NotImplementedError:
+                return num2words(number, lang="en").title()
+
+        unit, subunit = builder._currency_unit_words(currency)
+        integral, _sep, fractional = f"{abs(amount):.{currency.decimal_places}f}".partition(".")
+        if not int(fractional or 0):
+            return builder.env._("%(amount)s %(unit)s", amount=words(int(integral)), unit=unit)
+        return builder.env._(
+            "%(amount)s %(unit)s and %(fraction)s %(subunit)s",
+            amount=words(int(integral)),
+            unit=unit,
+            fraction=words(int(fractional)),
+            subunit=subunit,
+        )

@@ -140,8 +140,10 @@ class ResPartner(models.Model):
         """Open the customer's receivable items not reconciled yet in the current company."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
+        name = self.env._("Open Items of %(partner)s", partner=self.commercial_partner_id.display_name)
         action.update(
-            name=self.env._("Open Items of %(partner)s", partner=self.commercial_partner_id.display_name),
+            name=name,
+            display_name=name,  # the title the web client shows
             domain=[
                 ("partner_id", "child_of", self.commercial_partner_id.id),
                 ("account_type", "=", "asset_receivable"),

@@ -420,7 +420,7 @@ class ResPartner(models.Model):
         summary = self.env._(
             "Reminder “%(level)s” (%(channels)s): %(amount)s due, %(overdue)s overdue.",
             level=level.name,
-            channels=values["channels"] or self.env._("no action"),
+            channels=history._channels_label(values["channels"]) or self.env._("no action"),
             amount=format_amount(self.env, values["amount_due"], company.currency_id),
             overdue=format_amount(self.env, values["amount_overdue"], company.currency_id),
         )

@@ -4,13 +4,19 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from .res_partner import DEBT_GROUPS
 
 _logger = logging.getLogger(__name__)
 
-TRUST = [("good", "Good Debtor"), ("normal", "Normal Debtor"), ("bad", "Bad Debtor")]
+
+def trust_selection(model):
+    """Odoo's debtor ratings (``res.partner.trust``) in Odoo's own words, translated: the
+    suggested rating shows beside Odoo's, and reads the same."""
+    return model.env["res.partner"]._fields["trust"]._description_selection(model.env)
+
+
 RATING_DAYS = 365  # the behaviour of the last 12 months
 
 
@@ -21,7 +27,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     debt_trust_suggested = fields.Selection(
-        TRUST,
+        trust_selection,
         string="Suggested Rating",
         company_dependent=True,
         readonly=True,
@@ -270,7 +276,14 @@ class ResPartner(models.Model):
             )
         ]
         if values["days_late"]:
-            parts.append(self.env._("paid %(days)s days late on average", days=round(values["days_late"], 1)))
+            days = round(values["days_late"], 1)
+            parts.append(
+                self.env._(
+                    "paid %(days)s days late on average",
+                    # in the user's language: 68 or 68,5 in Vietnamese, not 68.0 nor 68.5
+                    days=formatLang(self.env, days, digits=0 if days == int(days) else 1),
+                )
+            )
         if values["broken"]:
             parts.append(self.env._("%(count)s broken promises to pay", count=values["broken"]))
         if values["overdue"] > 0:

@@ -4,6 +4,9 @@ import io
 import xlsxwriter
 
 from odoo import api, models
+from odoo.http import content_disposition
+
+from ..models.ir_actions_report import AGED_BALANCE, STATEMENT
 
 
 class DebtXlsxExport(models.AbstractModel):
@@ -43,6 +46,16 @@ class DebtXlsxExport(models.AbstractModel):
     @api.model
     def _statement_xlsx(self, partners, company, date):
         """Open items of ``partners`` on ``date``: one sheet per currency."""
+        partners = partners.commercial_partner_id
+        # the same check as the statement's PDF, before anything is read (see ir.actions.report)
+        if self.env["ir.actions.report"]._debt_check_access(STATEMENT, partners, company):
+            # sudo: a portal user's own statement, checked just above; its rights do not cover the
+            # currencies and names read
+            return self.sudo()._write_statement_xlsx(partners.sudo(), company.sudo(), date)
+        return self._write_statement_xlsx(partners, company, date)
+
+    @api.model
+    def _write_statement_xlsx(self, partners, company, date):
         items = self.env["debt.statement"]._get_open_items(partners, company, date)
         by_currency = {}
         for partner in partners.commercial_partner_id:
@@ -57,7 +70,7 @@ class DebtXlsxExport(models.AbstractModel):
             self.env._("Date"),
             self.env._("Due Date"),
             self.env._("Original"),
-            self.env._("Open"),
+            self.env._("Open Amount"),
             self.env._("Days Overdue"),
             self.env._("Expected Payment"),
         ]
@@ -91,61 +104,42 @@ class DebtXlsxExport(models.AbstractModel):
         return buffer.getvalue()
 
     @api.model
-    def _aged_xlsx(self, domain):
-        """Aged balance per partner for ``domain`` (on debt.aged.balance): one sheet per
-        currency, grouped in the database."""
+    def _aged_xlsx(self, domain, groupby=("partner_id",)):
+        """The aged balance of ``domain`` (on debt.aged.balance) grouped by ``groupby``, as the
+        list shows it: one sheet per currency, a row per group of the last level (per item
+        without grouping), the totals of the list's footer."""
         Aged = self.env["debt.aged.balance"]
-        buckets = Aged._bucket_field_names()
-        groups = Aged._read_group(
-            domain,
-            ["currency_id", "partner_id"],
-            [f"{name}:sum" for name in buckets] + ["amount_residual:sum", "days_overdue:max"],
-        )
-        labels = self.env["debt.statement"]._bucket_labels(self.env.company)
-        headers = [self.env._("Partner"), *labels, self.env._("Total"), self.env._("Days Overdue")]
+        self.env["ir.actions.report"]._debt_check_access(AGED_BALANCE, Aged, self.env.company)
+        table = Aged._debt_export_table(domain, Aged._export_groupby(list(groupby)))
+        headers = [*table["columns"], *table["amount_labels"], self.env._("Days Overdue")]
+        widths = [30] * len(table["columns"]) + [18] * len(table["amount_labels"]) + [10]
         buffer, workbook, formats = self._workbook()
-        sheets = {}
-        for currency, partner, *amounts in sorted(groups, key=lambda g: (g[0].name, g[1].name or "")):
-            if currency not in sheets:
-                sheet = self._sheet(
-                    workbook, formats, currency.name, headers, [30] + [14] * (len(headers) - 1)
-                )
-                sheets[currency] = [
-                    sheet,
-                    1,
-                    self._money_format(workbook, currency),
-                    [0.0] * (len(amounts) - 1),
-                ]
-            sheet, row, money, totals = sheets[currency]
-            sheet.write(row, 0, partner.name or "")
-            for column, amount in enumerate(amounts[:-1], start=1):
-                sheet.write_number(row, column, amount, money)
-                totals[column - 1] += amount
-            sheet.write_number(row, len(amounts), amounts[-1])
-            sheets[currency][1] = row + 1
-        for currency, (sheet, row, _money, totals) in sheets.items():
+        for section in table["sections"]:
+            currency = section["currency"]
+            money = self._money_format(workbook, currency)
+            sheet = self._sheet(workbook, formats, currency.name, headers, widths)
+            first_amount = len(table["columns"])
+            row = 1
+            for keys, amounts, days in section["rows"]:
+                for column, key in enumerate(keys):
+                    sheet.write(row, column, key)
+                for column, amount in enumerate(amounts, start=first_amount):
+                    sheet.write_number(row, column, amount, money)
+                sheet.write_number(row, first_amount + len(amounts), days)
+                row += 1
             bold = self._money_format(workbook, currency, bold=True)
             sheet.write(row, 0, self.env._("Total"), formats["total"])
-            for column, amount in enumerate(totals, start=1):
+            for column, amount in enumerate(section["totals"], start=first_amount):
                 sheet.write_number(row, column, amount, bold)
-        if not sheets:
-            self._sheet(
-                workbook, formats, self.env._("Aged Balance"), headers, [30] + [14] * (len(headers) - 1)
-            )
+        if not table["sections"]:
+            self._sheet(workbook, formats, self.env._("Aged Balance"), headers, widths)
         workbook.close()
         return buffer.getvalue()
 
     @api.model
-    def _download(self, content, filename):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "raw": content,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+    def _xlsx_response_headers(self, content, filename):
+        return [
+            ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("Content-Length", len(content)),
+            ("Content-Disposition", content_disposition(filename)),
+        ]

@@ -34,4 +34,5 @@ class ReportDebtConfirmation(models.AbstractModel):
             "activities": activities,
             "changed": changed,
             "amount_in_words": Statement._amount_in_words,
+            "item_kind": Statement._document_labels(docs.partner_id, self.env.company)["item_kind"],
         }

@@ -8,6 +8,8 @@ class ReportFollowupLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        """``docids`` are commercial partners the user may see (``ir.actions.report``
+        ``_debt_prepare_rendering`` found and checked them)."""
         data = data or {}
         company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
         level = self.env["debt.followup.level"].browse(data.get("level_id"))
@@ -28,4 +30,5 @@ class ReportFollowupLetter(models.AbstractModel):
                 for partner in partners
             },
             "today": today,
+            "bank_accounts": company.partner_id.bank_ids,
         }

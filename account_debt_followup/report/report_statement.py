@@ -8,6 +8,8 @@ class ReportStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        """``docids`` are commercial partners the user may see (``ir.actions.report``
+        ``_debt_prepare_rendering`` found and checked them)."""
         data = data or {}
         company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
         partners = self.env["res.partner"].browse(docids).commercial_partner_id.with_company(company)
@@ -20,9 +22,9 @@ class ReportStatement(models.AbstractModel):
             "company": company,
             "date_to": date_to,
             "activity": bool(data.get("date_from")),
-            "bucket_labels": Statement._bucket_labels(company),
             "amount_in_words": Statement._amount_in_words,
             "bank_accounts": company.partner_id.bank_ids,
+            **Statement._document_labels(partners, company),
         }
         if values["activity"]:
             date_from = fields.Date.to_date(data["date_from"])

@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import io
 import logging
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import odoo
+import odoo.tools.pdf
 from odoo import Command, fields
 from odoo.tests.common import new_test_user
 
@@ -193,6 +196,30 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         port = odoo.tools.config["http_port"]
         self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         self._mute_known_wkhtmltopdf_notice()
+
+    def _render_real_pdfs_in_requests(self):
+        """Let wkhtmltopdf run in the HTTP requests of an ``HttpCase`` (tests get HTML otherwise).
+
+        The request holds the test cursor's lock until it answers, so wkhtmltopdf cannot fetch the
+        report's stylesheet from this server: it is pointed at a port that refuses connections and
+        renders the text unstyled (the layout is checked with real PDFs out of requests)."""
+        Report = type(self.env["ir.actions.report"])
+        pre_render = Report._pre_render_qweb_pdf
+
+        def force_rendering(report, *args, **kwargs):
+            return pre_render(report.with_context(force_report_rendering=True), *args, **kwargs)
+
+        self.patch(Report, "_pre_render_qweb_pdf", force_rendering)
+        refusing = socket.socket()
+        refusing.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        self.addCleanup(refusing.close)
+        self.env["ir.config_parameter"].set_param(
+            "report.url", "http://127.0.0.1:%s" % refusing.getsockname()[1]
+        )
+        self._mute_known_wkhtmltopdf_notice()
+
+    def _pdf_pages(self, content):
+        return len(odoo.tools.pdf.OdooPdfFileReader(io.BytesIO(content)).pages)
 
     def _mute_known_wkhtmltopdf_notice(self):
         report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")

@@ -79,7 +79,7 @@ class TestDebtorRating(DebtFollowupCommon):
         self.assertEqual(ratings[self.overdue.id]["metrics"]["overdue_days"], 70)
         self.assertEqual(ratings[self.promiser.id]["metrics"]["broken"], 2)
         self.assertEqual(ratings[self.promiser.id]["trust"], "bad")
-        self.assertIn("40.0 days late on average", ratings[self.late.id]["reason"])
+        self.assertIn("paid 40 days late on average", ratings[self.late.id]["reason"])
         self.assertIn("2 broken promises to pay", ratings[self.promiser.id]["reason"])
 
     def test_days_late_weighted_by_amount(self):
@@ -136,7 +136,7 @@ class TestDebtorRating(DebtFollowupCommon):
         self.assertEqual(self.overdue.trust, "normal", "a pinned rating is left alone")
         message = self.late.message_ids[0]
         self.assertIn("from Normal Debtor to Bad Debtor by the nightly rating", message.body)
-        self.assertIn("40.0 days late on average", message.body)
+        self.assertIn("paid 40 days late on average", message.body)
         # nothing left to change: the next run changes nothing and posts nothing
         count = len(self.late.message_ids)
         self.assertEqual(Partner._cron_debt_rating(), 0)

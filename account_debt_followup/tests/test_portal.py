@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import json
 import re
-import socket
 
 from dateutil.relativedelta import relativedelta
 
@@ -157,7 +156,7 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
 
     # ------------------------------------------------------------------ statement PDF
     def test_statement_pdf_is_the_users_own(self):
-        self._render_real_pdfs()
+        self._render_real_pdfs_in_requests()
         self._login(self.portal_a)
         response = self.url_open("/my/debt/statement?company_id=%s" % self.company.id)
         self.assertEqual(response.status_code, 200)
@@ -176,27 +175,6 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
         for company_id in (other.id, "abc"):
             response = self.url_open(f"/my/debt/statement?company_id={company_id}")
             self.assertEqual(response.status_code, 404)
-
-    def _render_real_pdfs(self):
-        """Let wkhtmltopdf run in the request (tests get HTML otherwise).
-
-        The request holds the test cursor's lock until it answers, so wkhtmltopdf cannot fetch the
-        report's stylesheet from this server: it is pointed at a port that refuses connections and
-        renders the text unstyled (the layout is checked in test_statement)."""
-        Report = type(self.env["ir.actions.report"])
-        pre_render = Report._pre_render_qweb_pdf
-
-        def force_rendering(report, *args, **kwargs):
-            return pre_render(report.with_context(force_report_rendering=True), *args, **kwargs)
-
-        self.patch(Report, "_pre_render_qweb_pdf", force_rendering)
-        refusing = socket.socket()
-        refusing.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-        self.addCleanup(refusing.close)
-        self.env["ir.config_parameter"].set_param(
-            "report.url", "http://127.0.0.1:%s" % refusing.getsockname()[1]
-        )
-        self._mute_known_wkhtmltopdf_notice()
 
     # ------------------------------------------------------------------ promises
     def test_valid_promise_is_recorded_once_and_told_to_the_collector(self):

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import io
+import json
 import shutil
 import subprocess
 import tempfile
@@ -170,11 +171,24 @@ class TestStatement(DebtFollowupCommon):
                 active_model="res.partner", active_ids=(self.customer | other).ids
             )
         ).save()
-        action = wizard.with_context(force_report_rendering=True).action_print()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        self.assertEqual(attachment.mimetype, "application/pdf")
-        self.assertTrue(attachment.raw.startswith(b"%PDF"))
-        self.assertEqual(len(odoo.tools.pdf.OdooPdfFileReader(io.BytesIO(attachment.raw)).pages), 2)
+        # a document layout is chosen (else Odoo asks for one first, the test user is an admin)
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        action = wizard.action_print()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertCountEqual(action["context"]["active_ids"], (self.customer | other).ids)
+        # what the web client then asks: the report with the action's data as options and its
+        # context, no ids (see web/static/src/webclient/actions/reports/utils.js)
+        data = dict(json.loads(json.dumps(action["data"], default=str)), context=action["context"])
+        content, kind = (
+            self.env["ir.actions.report"]
+            .with_context(action["context"], force_report_rendering=True)
+            ._render_qweb_pdf(action["report_name"], None, data=data)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertEqual(len(odoo.tools.pdf.OdooPdfFileReader(io.BytesIO(content)).pages), 2)
+        text = self._pdf_text(content)
+        self.assertIn(self.invoice.name, text)
+        self.assertIn("Second Co", text)
 
     def test_statement_renders_as_a_real_pdf(self):
         self._render_real_pdfs()

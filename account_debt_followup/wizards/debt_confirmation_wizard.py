@@ -67,6 +67,7 @@ class DebtConfirmationWizard(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Debt Confirmations"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class DebtFollowupSendWizard(models.TransientModel):
@@ -94,7 +95,7 @@ class DebtFollowupSendWizard(models.TransientModel):
             if last and last > today - timedelta(days=interval):
                 wizard.warning = self.env._(
                     "This customer was reminded on %(date)s, less than %(days)s days ago.",
-                    date=fields.Date.to_string(last),
+                    date=format_date(self.env, last),
                     days=interval,
                 )
             else:

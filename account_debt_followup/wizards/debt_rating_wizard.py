@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_partner_rating import TRUST
+from ..models.res_partner_rating import trust_selection
 
 
 class DebtRatingWizard(models.TransientModel):
@@ -13,8 +13,8 @@ class DebtRatingWizard(models.TransientModel):
     _description = "Set a Debtor Rating"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
-    trust = fields.Selection(TRUST, string="Debtor Rating", required=True)
-    suggested = fields.Selection(TRUST, string="Suggested Rating", readonly=True)
+    trust = fields.Selection(trust_selection, string="Debtor Rating", required=True)
+    suggested = fields.Selection(trust_selection, string="Suggested Rating", readonly=True)
     suggestion_reason = fields.Char(string="Why Suggested", readonly=True)
     pinned = fields.Boolean(
         string="Pin It", default=True, help="The nightly rating will not change this customer's rating."

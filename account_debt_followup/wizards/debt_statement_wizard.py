@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from markupsafe import Markup
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..models.ir_actions_report import STATEMENT
 
 
 class DebtStatementWizard(models.TransientModel):
@@ -37,34 +40,33 @@ class DebtStatementWizard(models.TransientModel):
         return {"company_id": self.company_id.id, "date_to": self.date_to}
 
     def action_print(self):
+        """The statements as a PDF, one customer after the other (rendered one at a time, see
+        ``ir.actions.report._debt_one_record_per_run``); the dialog closes once downloaded."""
+        self.ensure_one()
+        action = self.env.ref("account_debt_followup.action_report_statement").report_action(
+            self.partner_ids.commercial_partner_id, data=self._report_data()
+        )
+        if action.get("type") == "ir.actions.report":
+            action["close_on_report_download"] = True
+        return action
+
+    def action_xlsx(self):
         self.ensure_one()
         partners = self.partner_ids.commercial_partner_id
-        if len(partners) == 1:
-            action = self.env.ref("account_debt_followup.action_report_statement").report_action(
-                partners, data=self._report_data()
-            )
-            return dict(action, close_on_report_download=True)
-        # one PDF per customer, merged: wkhtmltopdf builds on an unpatched Qt (Debian's) fail to
-        # render several documents in one run
-        content = self.env["debt.statement"]._statement_pdf(partners, self._report_data())
-        attachment = self.env["ir.attachment"].create(
+        # the same check as the download's, here so that a refusal shows in the dialog
+        self.env["ir.actions.report"]._debt_check_access(STATEMENT, partners, self.company_id)
+        query = url_encode(
             {
-                "name": self.env._("Statements %(date)s.pdf", date=self.date_to),
-                "raw": content,
-                "mimetype": "application/pdf",
+                "partner_ids": ",".join(str(partner_id) for partner_id in partners.ids),
+                "company_id": self.company_id.id,
+                "date": fields.Date.to_string(self.date_to),
             }
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "url": f"/account_debt_followup/xlsx/statement?{query}",
+            "target": "download",
         }
-
-    def action_xlsx(self):
-        self.ensure_one()
-        Export = self.env["debt.xlsx.export"]
-        content = Export._statement_xlsx(self.partner_ids, self.company_id, self.date_to)
-        return Export._download(content, self.env._("Statements %(date)s.xlsx", date=self.date_to))
 
     def action_send(self):
         self.ensure_one()
@@ -82,6 +84,7 @@ class DebtStatementWizard(models.TransientModel):
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
+            "name": self.env._("Customer Statements"),
             "view_mode": "form",
             "target": "new",
         }

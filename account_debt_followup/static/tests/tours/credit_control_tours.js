@@ -90,7 +90,7 @@ registry.category("web_tour.tours").add("account_debt_followup_collector_reminds
         },
         {
             content: "The reminder is in the follow-up history",
-            trigger: "div[name=debt_followup_history_ids] .o_data_row:contains('email')",
+            trigger: "div[name=debt_followup_history_ids] .o_data_row:contains('Email')",
         },
     ],
 });
@@ -187,7 +187,7 @@ registry.category("web_tour.tours").add("account_debt_followup_collector_calls_a
         },
         {
             content: "The call shows in the follow-up history",
-            trigger: "body:not(:has(.modal)) div[name=debt_followup_history_ids] .o_data_row:contains('call')",
+            trigger: "body:not(:has(.modal)) div[name=debt_followup_history_ids] .o_data_row:contains('Call')",
         },
         {
             content: "Open the statement",
