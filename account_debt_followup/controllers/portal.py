@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
+from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from werkzeug.exceptions import NotFound
 
 from odoo import Command, fields
@@ -21,7 +21,6 @@ class DebtCustomerPortal(CustomerPortal):
     follow nor on promises to pay, hence the sudo() calls, each after that decision.
     """
 
-    _debt_promise_horizon = relativedelta(years=1)
     _debt_promise_limit = 20  # the most recent promises shown
 
     # ------------------------------------------------------------------ home
@@ -91,6 +90,7 @@ class DebtCustomerPortal(CustomerPortal):
         )
         state_labels = dict(promises._fields["state"]._description_selection(request.env))
         company_values = []
+        stated = self._debt_portal_dates_stated(partner)
         for company in companies.sorted(lambda c: (c.sequence, c.name)):
             # raw SQL on the partner's receivable lines only: no access right is involved
             open_items = Statement._get_open_items(partner, company, today).get(partner.id, {})
@@ -107,6 +107,10 @@ class DebtCustomerPortal(CustomerPortal):
                         and item["move_id"] not in seen_moves  # one form per invoice, on its first item
                     )
                     seen_moves.add(item["move_id"])
+                    latest = self._debt_portal_latest_date(company, item["date_maturity"])
+                    locked = can_promise and (
+                        latest < today or stated.get(item["move_id"], 0) > company.debt_portal_promise_changes
+                    )
                     # only what the customer may see: no exclusion flag or reason, no follow-up level
                     items.append(
                         {
@@ -124,7 +128,11 @@ class DebtCustomerPortal(CustomerPortal):
                                 "expected_payment_date",
                             )
                         }
-                        | {"can_promise": can_promise}
+                        | {
+                            "can_promise": can_promise and not locked,
+                            "promise_locked": locked,
+                            "latest": latest,
+                        }
                     )
                 sections.append(
                     {
@@ -160,7 +168,6 @@ class DebtCustomerPortal(CustomerPortal):
                 "partner": partner,
                 "companies": company_values,
                 "today": today,
-                "max_promise_date": today + self._debt_promise_horizon,
                 "error": error,
                 "error_invoice_id": error_invoice_id,
                 "error_date": error_date,
@@ -228,12 +235,51 @@ class DebtCustomerPortal(CustomerPortal):
         return request.redirect("/my/debt?promise_saved=1")
 
     # ------------------------------------------------------------------ promises
+    def _debt_portal_latest_date(self, company, due_date):
+        """The latest payment date a customer may state online for an item due on ``due_date``:
+        ``company``'s number of days after it; a later date is for a collector to agree on."""
+        return due_date + timedelta(days=company.debt_portal_promise_days)
+
+    def _debt_portal_dates_stated(self, partner, lines=None):
+        """``{invoice id: number of times the customer stated or moved its payment date online}``
+        for ``partner``'s invoices (or those of ``lines``), in one grouped query."""
+        domain = [("partner_id", "=", partner.id), ("portal_count", ">", 0)]
+        if lines is not None:
+            domain.append(("line_ids", "in", lines.ids))
+        # sudo: portal users have no access to promises; these are the user's commercial partner's
+        promises = (
+            request.env["debt.payment.promise"].sudo().search_fetch(domain, ["portal_count", "line_ids"])
+        )
+        stated = {}
+        for promise in promises:
+            for move in promise.line_ids.move_id:
+                stated[move.id] = stated.get(move.id, 0) + promise.portal_count
+        return stated
+
     def _debt_portal_check_promise(self, invoice, lines, promised_date):
         """``(date, None)`` when ``promised_date`` may be promised for ``invoice``, else
-        ``(None, error message)``."""
+        ``(None, error message)``: a date from today on, at most the company's number of days after
+        the due date, and not more often than the company allows."""
+        company = invoice.company_id
         if invoice.company_currency_id.compare_amounts(sum(lines.mapped("amount_residual")), 0) <= 0:
             return None, request.env._(
                 "Invoice %(invoice)s is already paid: thank you!", invoice=invoice.name
+            )
+        times = self._debt_portal_dates_stated(invoice.commercial_partner_id, lines).get(invoice.id, 0)
+        if times > company.debt_portal_promise_changes:
+            return None, request.env._(
+                "The expected payment date of %(invoice)s cannot be changed online any more: "
+                "please contact us.",
+                invoice=invoice.name,
+            )
+        today = self._debt_portal_today()
+        due = min(lines.mapped(lambda line: line.date_maturity or line.date))
+        latest = self._debt_portal_latest_date(company, due)
+        if latest < today:
+            return None, request.env._(
+                "Invoice %(invoice)s was due on %(due)s: please contact us to agree on a payment date.",
+                invoice=invoice.name,
+                due=format_date(request.env, due),
             )
         try:
             date = fields.Date.to_date(promised_date)
@@ -243,12 +289,10 @@ class DebtCustomerPortal(CustomerPortal):
             return None, request.env._(
                 "Please enter the date you expect to pay invoice %(invoice)s.", invoice=invoice.name
             )
-        today = self._debt_portal_today()
         if date < today:
             return None, request.env._(
                 "The expected payment date of %(invoice)s cannot be in the past.", invoice=invoice.name
             )
-        latest = today + self._debt_promise_horizon
         if date > latest:
             return None, request.env._(
                 "The expected payment date of %(invoice)s must be on or before %(date)s.",
@@ -259,7 +303,7 @@ class DebtCustomerPortal(CustomerPortal):
 
     def _debt_portal_record_promise(self, invoice, lines, date):
         """Record the customer's word that ``invoice`` (its open ``lines``) will be paid by ``date``,
-        and tell the collector in the customer's chatter.
+        and tell the customer's follow-up responsible (else a credit manager of the company).
 
         One open promise per invoice: an open promise on exactly these items, whether stated here or
         recorded by a collector, is moved to the new date for what is still owed, rather than adding a
@@ -276,9 +320,9 @@ class DebtCustomerPortal(CustomerPortal):
         promise = Promise.search(
             [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("line_ids", "in", lines.ids)]
         ).filtered(lambda p: p.state == "open" and p.line_ids == lines)[:1]
-        values = {"promised_date": date, "amount": amount, "contact_id": contact.id}
+        values = {"promised_date": date, "amount": amount, "contact_id": contact.id, "source": "portal"}
         if promise:
-            promise.write(dict(values, residual_at_promise=amount))
+            promise.write(dict(values, residual_at_promise=amount, portal_count=promise.portal_count + 1))
             lines.expected_payment_date = date
         else:
             promise = Promise.create(
@@ -287,9 +331,13 @@ class DebtCustomerPortal(CustomerPortal):
                     partner_id=partner.id,
                     company_id=company.id,
                     line_ids=[Command.set(lines.ids)],
+                    portal_count=1,
                 )
             )
-        partner.message_post(
+        # sudo: the responsible and the credit managers are read for a portal user
+        assignee = partner.sudo()._debt_followup_assignee(company)
+        # sudo: a portal user cannot post on a contact; the note is written as the user's partner
+        partner.sudo().message_post(
             body=request.env._(
                 "%(contact)s expects to pay invoice %(invoice)s (%(amount)s) on %(date)s, "
                 "as stated on the customer portal.",
@@ -299,5 +347,7 @@ class DebtCustomerPortal(CustomerPortal):
                 date=format_date(request.env, date),
             ),
             subtype_xmlid="mail.mt_note",
+            author_id=contact.id,
+            partner_ids=assignee.partner_id.ids,
         )
         return promise

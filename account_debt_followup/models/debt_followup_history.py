@@ -40,7 +40,13 @@ class DebtFollowupHistory(models.Model):
     amount_due = fields.Monetary(readonly=True)
     amount_overdue = fields.Monetary(readonly=True)
     mail_message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
-    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True, ondelete="set null")
+    attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Document",
+        readonly=True,
+        ondelete="set null",
+        help="The letter or statement sent, kept here: readable by who may read this history only.",
+    )
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     note = fields.Text(readonly=True)
 
@@ -65,9 +71,31 @@ class DebtFollowupHistory(models.Model):
             "sms": self.env._("SMS"),
             "activity": self.env._("Activity"),
             "call": self.env._("Call"),
+            "statement": self.env._("Statement"),
         }
         codes = [code.strip() for code in (channels or "").split(",") if code.strip()]
         return ", ".join(labels.get(code, code) for code in codes)
+
+    def _debt_attach(self, name, content):
+        """Keep the PDF ``content`` sent to the customer on this history row: an attachment follows
+        the access to its record, so only the credit controllers of the row's company read it,
+        while anyone who can read the contact could read it there."""
+        self.ensure_one()
+        # sudo: attaching needs write access on the history, read-only over RPC; the code that sent
+        # the document keeps it here (the attachment's author stays the user)
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
 
     def _claim(self, partner, company, level, date):
         """Insert the history row of a reminder about to be sent, or return an empty recordset

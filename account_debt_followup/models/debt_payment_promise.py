@@ -35,6 +35,18 @@ class DebtPaymentPromise(models.Model):
         domain="[('partner_id', 'child_of', partner_id), ('account_type', '=', 'asset_receivable'), "
         "('reconciled', '=', False), ('parent_state', '=', 'posted')]",
     )
+    source = fields.Selection(
+        [("collector", "Collector"), ("portal", "Customer Portal")],
+        required=True,
+        default="collector",
+        readonly=True,
+        help="Who recorded the promise: a collector, or the customer itself on its portal.",
+    )
+    portal_count = fields.Integer(
+        string="Dates Stated Online",
+        readonly=True,
+        help="How many times the customer stated or moved this date on its portal.",
+    )
     residual_at_promise = fields.Monetary(
         string="Owed When Promised",
         readonly=True,

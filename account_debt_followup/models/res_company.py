@@ -15,6 +15,18 @@ class ResCompany(models.Model):
     debt_followup_email_from = fields.Char(
         string="Reminders Sent From", help="The sender address of reminders; the company's email when empty."
     )
+    debt_portal_promise_days = fields.Integer(
+        string="Online Promise: Days After Due Date",
+        default=30,
+        help="On the portal, a customer may state that it will pay an invoice at the latest this number "
+        "of days after its due date; a later date is for a collector to agree on.",
+    )
+    debt_portal_promise_changes = fields.Integer(
+        string="Online Promise: Changes per Invoice",
+        default=2,
+        help="On the portal, a customer states the date it expects to pay an invoice once, then may "
+        "change it this number of times; afterwards the date is changed by a collector only.",
+    )
 
     debt_approval_four_eyes = fields.Boolean(
         string="Four-Eyes Credit Approval",
@@ -81,6 +93,19 @@ class ResCompany(models.Model):
         help="A customer with an invoice overdue for this number of days or more is a bad debtor.",
     )
 
+    def _debt_credit_managers(self):
+        """The credit managers of this company: internal users of the group who may work in it,
+        OdooBot left out. They are given what has no follow-up responsible."""
+        self.ensure_one()
+        # sudo: the group's members are read for any user or job that needs someone to notify
+        managers = self.env.ref("account_debt_followup.group_credit_manager").sudo().users
+        root = self.env.ref("base.user_root")
+        return (
+            managers.filtered(lambda u: u.active and not u.share and self in u.company_ids and u != root)
+            .sorted("id")
+            .sudo(False)
+        )
+
     def _debt_aging_bounds(self):
         self.ensure_one()
         return [int(part) for part in (self.debt_aging_days or "30,60,90,120").split(",")]
@@ -111,6 +136,13 @@ class ResCompany(models.Model):
         if any(company.debt_credit_review_days < 0 for company in self):
             raise ValidationError(
                 self.env._("The number of days to review a credit limit before it lapses cannot be negative.")
+            )
+
+    @api.constrains("debt_portal_promise_days", "debt_portal_promise_changes")
+    def _check_debt_portal_promise_bounds(self):
+        if any(c.debt_portal_promise_days < 0 or c.debt_portal_promise_changes < 0 for c in self):
+            raise ValidationError(
+                self.env._("The bounds of the payment dates stated on the portal cannot be negative.")
             )
 
     @api.constrains(

@@ -13,6 +13,10 @@ class ResConfigSettings(models.TransientModel):
     debt_aging_days = fields.Char(related="company_id.debt_aging_days", readonly=False)
     debt_approval_four_eyes = fields.Boolean(related="company_id.debt_approval_four_eyes", readonly=False)
     debt_credit_review_days = fields.Integer(related="company_id.debt_credit_review_days", readonly=False)
+    debt_portal_promise_days = fields.Integer(related="company_id.debt_portal_promise_days", readonly=False)
+    debt_portal_promise_changes = fields.Integer(
+        related="company_id.debt_portal_promise_changes", readonly=False
+    )
 
     debt_rating_auto = fields.Boolean(related="company_id.debt_rating_auto", readonly=False)
     debt_rating_min_invoices = fields.Integer(related="company_id.debt_rating_min_invoices", readonly=False)

@@ -84,6 +84,22 @@ class ResPartner(models.Model):
         string="Promises to Pay",
         groups="account_debt_followup.group_credit_user",
     )
+    debt_promised_date = fields.Date(
+        string="Payment Promised For",
+        compute="_compute_debt_promised_date",
+        search="_search_debt_promised_date",
+        groups="account_debt_followup.group_credit_user",
+        help="The latest date of the promises to pay still open (a collector's or the customer's "
+        "own on the portal): the reminders wait for it.",
+    )
+    debt_followup_company_id = fields.Many2one(
+        "res.company",
+        string="Reminding Company",
+        compute="_compute_debt_followup_company_id",
+        help="For reminder templates: the company a reminder is written for, whose name, currency and "
+        "figures it shows. Reminders are rendered in their own company, whatever the company of the "
+        "user or of the scheduled action sending them.",
+    )
 
     # ------------------------------------------------------------------ status
     def _get_followup_data(self, company=None, all_partners=False):
@@ -229,6 +245,38 @@ class ResPartner(models.Model):
             partner.debt_followup_manual = self._debt_followup_is_manual(data, today)
             partner.debt_followup_last_date = data and data["last_date"]
 
+    @api.depends_context("company")
+    def _compute_debt_followup_company_id(self):
+        self.debt_followup_company_id = self.env.company
+
+    def _debt_open_promise_dates(self, partner_ids=None):
+        """``{commercial partner id: latest promised date}`` of the promises to pay not due yet in
+        the current company, in one grouped query."""
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("promised_date", ">=", fields.Date.context_today(self)),
+        ]
+        if partner_ids is not None:
+            domain.append(("partner_id", "in", partner_ids))
+        # sudo: the promises of customers the user follows up; the field itself is for credit users
+        groups = (
+            self.env["debt.payment.promise"].sudo()._read_group(domain, ["partner_id"], ["promised_date:max"])
+        )
+        return {partner.id: date for partner, date in groups}
+
+    @api.depends_context("company")
+    def _compute_debt_promised_date(self):
+        dates = self._debt_open_promise_dates(self.commercial_partner_id.ids)
+        for partner in self:
+            partner.debt_promised_date = dates.get(partner.commercial_partner_id.id, False)
+
+    def _search_debt_promised_date(self, operator, value):
+        if operator not in ("=", "!=") or value is not False:
+            raise UserError(self.env._("Unsupported search on the date of payment promised."))
+        promised = list(self._debt_open_promise_dates())
+        positive = operator == "!="
+        return [("commercial_partner_id", "in" if positive else "not in", promised)]
+
     def _search_debt_followup_status(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Unsupported search on the follow-up status."))
@@ -300,6 +348,32 @@ class ResPartner(models.Model):
         contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
         return (partner if partner.email else self.browse()) | contacts
 
+    def _debt_followup_render(self, template, company):
+        """``(subject, body)`` of ``template`` for this customer, written for ``company``: its
+        name, currency and figures (the template reads them from ``debt_followup_company_id``),
+        in the customer's language, whatever the company of the user or job rendering it."""
+        self.ensure_one()
+        template = template.with_company(company)
+        return (
+            template._render_field("subject", self.ids, compute_lang=True)[self.id],
+            template._render_field("body_html", self.ids, compute_lang=True)[self.id],
+        )
+
+    def _debt_followup_lang_env(self):
+        """The environment to write to this customer in: its language."""
+        self.ensure_one()
+        return self.with_context(lang=self.lang or self.env.lang).env
+
+    def _debt_followup_assignee(self, company):
+        """Who is given this customer's follow-up tasks in ``company``: its follow-up responsible,
+        else the first credit manager of the company; never OdooBot."""
+        self.ensure_one()
+        # sudo: the responsible is read for whoever (or whatever job) schedules the task
+        responsible = self.commercial_partner_id.sudo().with_company(company).debt_followup_responsible_id
+        if responsible.active and not responsible.share:
+            return responsible.sudo(False)
+        return company._debt_credit_managers()[:1]
+
     def _debt_followup_execute(
         self,
         level,
@@ -313,8 +387,10 @@ class ResPartner(models.Model):
     ):
         """Send the reminder of ``level`` to this customer now, and record it.
 
-        Does nothing and returns an empty history when the same level was sent today already.
-        Raises ``UserError`` when it cannot be sent (no email address, template error...).
+        Everything the customer receives (email, letter, SMS) is written for ``company``, in its
+        currency and the customer's language. Does nothing and returns an empty history when the
+        same level was sent today already. Raises ``UserError`` when it cannot be sent (no email
+        address, template error...).
         """
         self.ensure_one()
         company = (company or self.env.company).root_id  # levels and history are the main company's
@@ -327,6 +403,9 @@ class ResPartner(models.Model):
         send_letter = level.send_letter if send_letter is None else send_letter
         create_activity = level.create_activity if create_activity is None else create_activity
         send_sms = level.send_sms if send_sms is None else send_sms
+        recipients = partner._debt_followup_recipients() if send_email else self.browse()
+        if send_email and not recipients:  # before the letter is rendered for nothing
+            raise UserError(self.env._("%(partner)s has no email address.", partner=partner.display_name))
         history = self.env["debt.followup.history"]._claim(partner, company, level, today)
         if not history:
             return history
@@ -341,19 +420,18 @@ class ResPartner(models.Model):
         channels = []
         attachments = self.env["ir.attachment"]
         if send_letter:
-            attachments = partner._debt_followup_letter(level, company)
+            attachments = partner._debt_followup_letter(level, company, history)
             values["attachment_id"] = attachments.id
             channels.append("letter")
         if send_email:
-            recipients = partner._debt_followup_recipients()
-            if not recipients:
-                raise UserError(self.env._("%(partner)s has no email address.", partner=partner.display_name))
-            template = level.mail_template_id
-            if not subject:
-                subject = template._render_field("subject", partner.ids, compute_lang=True)[partner.id]
-            if not body:
-                body = template._render_field("body_html", partner.ids, compute_lang=True)[partner.id]
-            # queued in mail.mail, sent by the mail queue after this transaction commits
+            if not (subject and body):
+                rendered_subject, rendered_body = partner._debt_followup_render(
+                    level.mail_template_id, company
+                )
+                subject = subject or rendered_subject
+                body = body or rendered_body
+            # queued in mail.mail, sent by the mail queue after this transaction commits; the
+            # letter stays on the history row, the email carries it to the customer only
             message = partner_sudo.with_context(mail_notify_force_send=False).message_post(
                 body=body,
                 subject=subject,
@@ -361,7 +439,7 @@ class ResPartner(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 attachment_ids=attachments.ids,
-                email_from=company.debt_followup_email_from or company.email_formatted or None,
+                **partner._debt_followup_mail_options(company),
             )
             values["mail_message_id"] = message.id
             channels.append("email")
@@ -369,11 +447,12 @@ class ResPartner(models.Model):
             partner._debt_followup_sms(level, values["amount_overdue"], company)
             channels.append("sms")
         if create_activity:
+            assignee = partner._debt_followup_assignee(company)
             activity = partner_sudo.activity_schedule(
                 activity_type_id=level.activity_type_id.id,
                 summary=level.activity_summary or level.name,
                 note=level.activity_note or "",
-                user_id=(partner.debt_followup_responsible_id or self.env.user).id,
+                user_id=(assignee or self.env.user).id,
             )
             values["activity_id"] = activity.id
             channels.append("activity")
@@ -433,8 +512,21 @@ class ResPartner(models.Model):
         )
         return history
 
+    def _debt_followup_mail_options(self, company):
+        """``message_post`` options of a mail to this customer sent for ``company``: that company's
+        sender address, and its name and contact details in the footer of the layout, in the
+        customer's language. A job's emails carry no user signature (it would be OdooBot's)."""
+        self.ensure_one()
+        return {
+            "email_from": company.debt_followup_email_from or company.email_formatted or None,
+            "force_email_company": company,
+            "force_email_lang": self.lang or self.env.lang,
+            "email_add_signature": not self.env.user._is_superuser(),
+        }
+
     def _debt_followup_sms(self, level, amount_overdue, company):
-        """Queue the level's text message to the customer's mobile (sent by the SMS queue)."""
+        """Queue the level's text message to the customer's mobile (sent by the SMS queue), in the
+        customer's language, the amount in ``company``'s currency."""
         self.ensure_one()
         if "sms.sms" not in self.env:
             raise UserError(self.env._("Install the SMS module to send reminders by SMS."))
@@ -442,11 +534,12 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("%(partner)s has no phone number for the SMS.", partner=self.display_name)
             )
-        text = level.with_context(lang=self.lang).sms_text or self.env._(
+        lang_env = self._debt_followup_lang_env()
+        text = level.with_env(lang_env).sms_text or lang_env._(
             "%(company)s: a payment is overdue on your account.", company=company.name
         )
-        amount = format_amount(self.env, amount_overdue, company.currency_id)
-        body = self.env._("%(text)s Overdue: %(amount)s", text=text.strip(), amount=amount)
+        amount = format_amount(lang_env, amount_overdue, company.currency_id)
+        body = lang_env._("%(text)s Overdue: %(amount)s", text=text.strip(), amount=amount)
         # sudo: see _debt_followup_execute; queued like the mails, sent after the commit
         self.sudo()._message_sms(body, put_in_queue=True)
 
@@ -456,29 +549,19 @@ class ResPartner(models.Model):
             return today + timedelta(days=max(next_level.delay - level.delay, 1))
         return today + timedelta(days=DEFAULT_NEXT_ACTION_DAYS)
 
-    def _debt_followup_letter(self, level, company):
-        """Render the reminder letter of ``level`` and keep it as an attachment of the customer."""
+    def _debt_followup_letter(self, level, company, history):
+        """Render the reminder letter of ``level`` for ``company`` and keep it on the follow-up
+        history row ``history``: readable by who may read that row (the credit controllers of
+        the company), not by everyone who can read the contact."""
         self.ensure_one()
         report = self.env.ref("account_debt_followup.action_report_followup_letter")
-        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-            report, self.ids, data={"level_id": level.id, "company_id": company.id}
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_company(company)
+            ._render_qweb_pdf(report, self.ids, data={"level_id": level.id, "company_id": company.id})
         )
-        # sudo: attaching to a customer needs write access on contacts, which a credit controller
-        # may not have; keeping the letter on the customer is their job
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._(
-                        "Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name
-                    ),
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": "res.partner",
-                    "res_id": self.id,
-                }
-            )
+        return history._debt_attach(
+            self.env._("Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name), content
         )
 
     # ------------------------------------------------------------------ scheduled run
@@ -541,62 +624,94 @@ class ResPartner(models.Model):
         return len(batch)
 
     def _debt_followup_log_failure(self, level, company, error):
+        """Report once that the reminder of ``level`` could not be sent: a failed history row, a
+        note on the customer and a to-do for its follow-up responsible (else a credit manager of
+        ``company``). The scheduled run tries again each day, an address may have been added,
+        without reporting the same failure again until the level is sent."""
         self.ensure_one()
         _logger.info("Follow-up of partner %s at level %s failed: %s", self.id, level.id, error)
-        today = fields.Date.context_today(self)
-        history = self.env["debt.followup.history"]._claim(self, company, level, today)
+        History = self.env["debt.followup.history"]
+        last = History.search(
+            [("partner_id", "=", self.id), ("company_id", "=", company.id), ("level_id", "=", level.id)],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if last.state == "failed":
+            return History
+        history = History._claim(self, company, level, fields.Date.context_today(self))
         message = self.env._(
             "The reminder “%(level)s” could not be sent: %(error)s", level=level.name, error=error
         )
         if history:
             # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
             history.sudo().write({"state": "failed", "note": message})
-        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        # sudo: see _debt_followup_execute
+        partner_sudo = self.sudo()
+        partner_sudo.message_post(body=message, subtype_xmlid="mail.mt_note")
+        assignee = self._debt_followup_assignee(company)
+        if assignee:
+            partner_sudo.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Reminder not sent: %(level)s", level=level.name),
+                note=message,
+                user_id=assignee.id,
+            )
+        return history
 
     # ------------------------------------------------------------------ statements
     def _debt_send_statements(self, company, data):
-        """Queue one email per customer with its statement (PDF) attached.
+        """Queue one email per customer with its statement (PDF) attached, written for
+        ``company`` in the customer's language, and record it in the follow-up history, where the
+        PDF is kept (readable by the credit controllers of the company only).
 
         :return: ``(sent, without_email)`` partners: those without an address are reported.
         """
         report = self.env.ref("account_debt_followup.action_report_statement")
+        Report = self.env["ir.actions.report"].with_company(company)
+        History = self.env["debt.followup.history"]
         sent = no_email = self.browse()
-        for partner in self.commercial_partner_id.with_company(company):
+        partners = self.commercial_partner_id.with_company(company)
+        figures = partners._get_debt_figures(company)
+        for partner in partners:
             recipients = partner._debt_followup_recipients()
             if not recipients:
                 no_email |= partner
                 continue
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, partner.ids, data=data)
-            name = self.env._(
-                "Statement %(partner)s %(date)s.pdf", partner=partner.name, date=data["date_to"]
+            content, _type = Report._render_qweb_pdf(report, partner.ids, data=data)
+            partner_figures = figures.get(partner.id, {})
+            # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
+            history = History.sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "channels": "statement",
+                    "amount_due": partner_figures.get("open", 0.0),
+                    "amount_overdue": max(partner_figures.get("overdue", 0.0), 0.0),
+                }
             )
-            # sudo: attaching to a customer needs write access on contacts (see _debt_followup_letter)
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": name,
-                        "raw": content,
-                        "mimetype": "application/pdf",
-                        "res_model": "res.partner",
-                        "res_id": partner.id,
-                    }
-                )
+            lang_env = partner._debt_followup_lang_env()
+            attachment = history._debt_attach(
+                lang_env._("Statement %(partner)s %(date)s.pdf", partner=partner.name, date=data["date_to"]),
+                content,
             )
             # queued in mail.mail, sent by the mail queue after this transaction commits; sudo: a
             # credit controller may not edit contacts, sending their statement is their job
-            partner.sudo().with_context(mail_notify_force_send=False, lang=partner.lang).message_post(
-                subject=self.env._("Statement of account of %(partner)s", partner=partner.name),
-                body=self.env._(
-                    "Please find attached your statement of account. Thank you for your business."
-                ),
-                partner_ids=recipients.ids,
-                attachment_ids=attachment.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_from=company.debt_followup_email_from or company.email_formatted or None,
+            message = (
+                partner.sudo()
+                .with_context(mail_notify_force_send=False)
+                .message_post(
+                    subject=lang_env._("Statement of account of %(partner)s", partner=partner.name),
+                    body=lang_env._(
+                        "Please find attached your statement of account. Thank you for your business."
+                    ),
+                    partner_ids=recipients.ids,
+                    attachment_ids=attachment.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    **partner._debt_followup_mail_options(company),
+                )
             )
+            history.write({"attachment_id": attachment.id, "mail_message_id": message.id})  # sudo, above
             sent |= partner
         return sent, no_email
 

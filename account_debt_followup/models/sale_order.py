@@ -4,7 +4,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
 from .res_partner import DEBT_GROUPS
@@ -549,15 +549,34 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ buttons
     def action_debt_request_approval(self):
+        # A button of the order's form, callable over RPC by whoever reads the order: kept for
+        # the staff who may edit it, never its portal customer.
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(self.env._("Only our staff can ask for a credit approval."))
+        self.check_access("write")
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(self.env._("Only a quotation can be submitted for credit approval."))
+            if order._debt_approval_pending():
+                raise UserError(
+                    self.env._("A credit approval of %(order)s is requested already.", order=order.name)
+                )
             order._debt_request_approval()
         return True
 
-    def _debt_request_approval(self, from_portal=False):
-        """Ask the follow-up responsible (or a credit manager) to approve this order."""
+    def _debt_approval_pending(self):
+        """Whether a request for the credit approval of this order waits for a credit manager."""
         self.ensure_one()
+        request_type = self.env.ref("account_debt_followup.mail_activity_type_credit_approval")
+        # sudo: the request is assigned to a credit manager; who asks may not read it
+        return bool(self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == request_type))
+
+    def _debt_request_approval(self, from_portal=False):
+        """Ask the follow-up responsible (or a credit manager) to approve this order, once: while a
+        request is open, signing or paying again on the portal asks nothing more."""
+        self.ensure_one()
+        if self._debt_approval_pending():
+            return
         approver = self._debt_approvers()[:1]
         if from_portal:
             note = self.env._("The customer confirmed this quotation online, but credit control blocks it.")

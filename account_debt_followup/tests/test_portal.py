@@ -178,6 +178,8 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
 
     # ------------------------------------------------------------------ promises
     def test_valid_promise_is_recorded_once_and_told_to_the_collector(self):
+        # overdue_a was due 30 days ago: dates up to 60 days after its due date may be stated online
+        self.company.debt_portal_promise_days = 60
         self._login(self.portal_a)
         date = self._days_ago(-10)
         response = self._post_promise(self.overdue_a.id, date)

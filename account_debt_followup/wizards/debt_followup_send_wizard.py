@@ -67,8 +67,7 @@ class DebtFollowupSendWizard(models.TransientModel):
             template = level.mail_template_id
             partner = wizard.partner_id.with_company(wizard.company_id)
             if template and partner:
-                wizard.subject = template._render_field("subject", partner.ids, compute_lang=True)[partner.id]
-                wizard.body = template._render_field("body_html", partner.ids, compute_lang=True)[partner.id]
+                wizard.subject, wizard.body = partner._debt_followup_render(template, wizard.company_id)
             else:
                 wizard.subject = wizard.body = False
 
