@@ -626,10 +626,15 @@ class ResPartner(models.Model):
     def _debt_followup_log_failure(self, level, company, error):
         """Report once that the reminder of ``level`` could not be sent: a failed history row, a
         note on the customer and a to-do for its follow-up responsible (else a credit manager of
-        ``company``). The scheduled run tries again each day, an address may have been added,
-        without reporting the same failure again until the level is sent."""
+        ``company``).
+
+        The scheduled run tries again the next days (an address may have been added): a new
+        failure at the same level only moves the failed row to the day of the attempt, so that
+        the run does not pick the customer again that day, and reports nothing more.
+        """
         self.ensure_one()
         _logger.info("Follow-up of partner %s at level %s failed: %s", self.id, level.id, error)
+        today = fields.Date.context_today(self)
         History = self.env["debt.followup.history"]
         last = History.search(
             [("partner_id", "=", self.id), ("company_id", "=", company.id), ("level_id", "=", level.id)],
@@ -637,8 +642,9 @@ class ResPartner(models.Model):
             limit=1,
         )
         if last.state == "failed":
+            last.date = today  # the day of the last attempt: the run does not pick it again today
             return History
-        history = History._claim(self, company, level, fields.Date.context_today(self))
+        history = History._claim(self, company, level, today)
         message = self.env._(
             "The reminder “%(level)s” could not be sent: %(error)s", level=level.name, error=error
         )

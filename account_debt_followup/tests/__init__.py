@@ -11,6 +11,7 @@ from . import test_debt_confirmation
 from . import test_debt_kpi
 from . import test_debtor_rating
 from . import test_followup
+from . import test_followup_companies
 from . import test_followup_call
 from . import test_i18n
 from . import test_netting

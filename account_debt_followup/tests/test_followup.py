@@ -64,8 +64,8 @@ class TestFollowup(DebtFollowupCommon):
     def _mails_to(self, partner):
         return self.env["mail.mail"].search([("recipient_ids", "in", partner.ids)])
 
-    def _run_cron_until_done(self, batch_size=50):
-        Partner = self.env["res.partner"]
+    def _run_cron_until_done(self, batch_size=50, user=None):
+        Partner = self.env["res.partner"].with_user(user or self.env.user)
         runs = 0
         while Partner._cron_debt_followup(batch_size=batch_size):
             runs += 1
@@ -164,6 +164,11 @@ class TestFollowup(DebtFollowupCommon):
         self.assertTrue(history.attachment_id)
         self.assertIn(history.attachment_id, self._mails_to(partner).attachment_ids)
         self.assertIn(b"Payment Reminder", history.attachment_id.raw)
+        self.assertEqual(
+            (history.attachment_id.res_model, history.attachment_id.res_id),
+            ("debt.followup.history", history.id),
+            "kept on the history, not on the contact",
+        )
 
     # ------------------------------------------------------------------ the scheduled run
     def test_cron_twice_sends_one_mail_per_customer(self):
@@ -226,6 +231,43 @@ class TestFollowup(DebtFollowupCommon):
         self.assertEqual(failed.state, "failed")
         self.assertIn("has no email address", failed.note)
         self.assertIn("could not be sent", no_email.message_ids[0].body)
+
+    def test_failure_is_reported_once_to_a_credit_manager_then_sent_when_fixed(self):
+        odoobot = self.env.ref("base.user_root")
+        customer = self._customer("No Email Yet", "2024-06-10", email=False)
+        for day in ("2024-06-30", "2024-07-01", "2024-07-02"):
+            with freeze_time(day):
+                self._run_cron_until_done(user=odoobot)  # the real job's user
+        failed = customer.debt_followup_history_ids
+        self.assertRecordValues(failed, [{"state": "failed", "level_id": self.level_call.id}])
+        self.assertEqual(failed.date, fields.Date.to_date("2024-07-02"), "the day of the last attempt")
+        notes = customer.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "reported once, not every day")
+        todo = customer.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertIn("Reminder not sent", todo.summary)
+        self.assertNotEqual(todo.user_id, odoobot)
+        self.assertTrue(todo.user_id.has_group("account_debt_followup.group_credit_manager"))
+        self.assertIn(self.company, todo.user_id.company_ids)
+
+        customer.email = "found@example.vn"
+        with freeze_time("2024-07-03"):
+            self._run_cron_until_done(user=odoobot)
+        self.assertEqual(len(self._mails_to(customer)), 1)
+        self.assertEqual(customer.debt_followup_history_ids.mapped("state"), ["done", "failed"])
+        # the call level's activity goes to a credit manager too, not to OdooBot
+        call = customer.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.level_call.activity_type_id
+        )
+        self.assertEqual(len(call), 1)
+        self.assertNotEqual(call.user_id, odoobot)
+        self.assertTrue(call.user_id.has_group("account_debt_followup.group_credit_manager"))
+
+    def test_failure_goes_to_the_follow_up_responsible(self):
+        customer = self._customer("No Email Assigned", "2024-06-10", email=False)
+        customer.debt_followup_responsible_id = self.credit_user
+        self._run_cron_until_done(user=self.env.ref("base.user_root"))
+        self.assertEqual(customer.activity_ids.user_id, self.credit_user)
 
     def test_other_company_is_not_reminded(self):
         company_b = self.setup_other_company(name="Company B")["company"]
