@@ -8,6 +8,7 @@ from . import test_credit_invoice
 from . import test_credit_limit_rights
 from . import test_credit_portal
 from . import test_credit_prepayment
+from . import test_credit_request
 from . import test_debt_confirmation
 from . import test_debt_kpi
 from . import test_debtor_rating

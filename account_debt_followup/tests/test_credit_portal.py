@@ -133,3 +133,16 @@ class TestCreditPortal(HttpCase):
                 self.assertNotIn("Bad Debtor", text)
                 self.assertNotIn("Over credit limit", text)
                 self.assertNotIn("100.0", text)
+
+    def test_portal_customer_cannot_ask_for_an_approval_over_rpc(self):
+        contact = self.env["res.partner"].create({"name": "Chi Lan", "parent_id": self.customer.id})
+        new_test_user(self.env, login="portal_asker", groups="base.group_portal", partner_id=contact.id)
+        self.authenticate("portal_asker", "portal_asker")
+        result = self._call_kw("sale.order", "read", [[self.order.id], ["name"]])
+        self.assertEqual(result["result"][0]["name"], self.order.name, "it reads its order")
+        with self.assertLogs("odoo.http", "WARNING") as logs:  # Odoo logs the refusals of RPC calls
+            answer = self._call_kw("sale.order", "action_debt_request_approval", [[self.order.id]])
+        self.assertIn("Only our staff can ask for a credit approval", logs.output[0])
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertFalse(self.order.activity_ids)
+        self.assertFalse(self.order.debt_approval_requested)

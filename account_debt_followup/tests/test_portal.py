@@ -256,3 +256,81 @@ class TestDebtPortal(DebtFollowupCommon, HttpCase):
             self.assertEqual(response.status_code, 400)
             self.assertIn("CSRF", logs.output[0])
         self.assertFalse(self._promises())
+
+    # ------------------------------------------------------------------ bounds of the promises
+    def test_promise_at_most_the_company_days_after_the_due_date(self):
+        self.company.debt_portal_promise_days = 40  # overdue_a was due 30 days ago: 10 days from now
+        latest = self._days_ago(-10)
+        self._login(self.portal_a)
+        html = self._page()
+        form = re.search(rf'action="/my/debt/invoice/{self.overdue_a.id}/promise".*?</form>', html, re.S)
+        self.assertIn(f'max="{fields.Date.to_string(latest)}"', form.group(0))
+        response = self._post_promise(self.overdue_a.id, self._days_ago(-11))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("must be on or before", response.text)
+        self.assertFalse(self._promises())
+        self.assertIn(self._post_promise(self.overdue_a.id, latest).status_code, (302, 303))
+        self.assertEqual(self._promises().promised_date, latest)
+
+    def test_an_invoice_due_too_long_ago_is_for_a_collector(self):
+        self.company.debt_portal_promise_days = 20  # overdue_a: 10 days ago at the latest
+        self._login(self.portal_a)
+        html = self._page()
+        self.assertNotIn(f'action="/my/debt/invoice/{self.overdue_a.id}/promise"', html)
+        self.assertIn("o_debt_portal_promise_locked", html)
+        self.assertIn(f'action="/my/debt/invoice/{self.current_a.id}/promise"', html, "not due yet: it may")
+        response = self._post_promise(self.overdue_a.id, self.today)
+        self.assertIn("please contact us to agree on a payment date", response.text)
+        self.assertFalse(self._promises())
+
+    def test_changes_of_the_date_are_bounded_and_each_is_told_to_the_responsible(self):
+        self.company.write({"debt_portal_promise_days": 60, "debt_portal_promise_changes": 1})
+        self.customer_a.debt_followup_responsible_id = self.credit_user
+        self._login(self.portal_a)
+        token = self._csrf_token()
+        first, second, third = self._days_ago(-5), self._days_ago(-10), self._days_ago(-15)
+        for date in (first, second):
+            self.assertIn(self._post_promise(self.overdue_a.id, date, token=token).status_code, (302, 303))
+        response = self._post_promise(self.overdue_a.id, third, token=token)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("cannot be changed online any more", response.text)
+        promise = self._promises()
+        self.assertRecordValues(promise, [{"promised_date": second, "source": "portal", "portal_count": 2}])
+        self.assertIn("o_debt_portal_promise_locked", self._page())
+        notes = self.customer_a.message_ids.filtered(lambda m: "customer portal" in (m.body or ""))
+        self.assertEqual(len(notes), 2, "one note per date stated, and no more than the bound")
+        self.assertEqual(notes.partner_ids, self.credit_user.partner_id)
+        notified = self.env["mail.notification"].search(
+            [("mail_message_id", "in", notes.ids), ("res_partner_id", "=", self.credit_user.partner_id.id)]
+        )
+        self.assertEqual(len(notified), 2, "the follow-up responsible is notified of each")
+
+    def test_without_responsible_a_credit_manager_is_told(self):
+        self.company.debt_portal_promise_days = 60
+        self._login(self.portal_a)
+        self._post_promise(self.overdue_a.id, self._days_ago(-5))
+        note = self.customer_a.message_ids.filtered(lambda m: "customer portal" in (m.body or ""))
+        self.assertEqual(len(note.partner_ids), 1)
+        manager = note.partner_ids.user_ids
+        self.assertTrue(manager.has_group("account_debt_followup.group_credit_manager"))
+        self.assertIn(self.company, manager.company_ids)
+        self.assertNotEqual(manager, self.env.ref("base.user_root"))
+
+    def test_a_promised_customer_stays_on_the_worklist(self):
+        self.company.debt_portal_promise_days = 60
+        date = self._days_ago(-20)
+        self._login(self.portal_a)
+        self._post_promise(self.overdue_a.id, date)
+        Partner = self.env["res.partner"].with_user(self.credit_user)
+        customer = Partner.browse(self.customer_a.id)
+        self.assertEqual(customer.debt_promised_date, date)
+        self.assertEqual(customer.debt_followup_status, "with_overdue_invoices")
+        worklist = Partner.search(
+            [
+                ("is_company", "=", True),
+                ("debt_followup_status", "in", ("in_need_of_action", "with_overdue_invoices")),
+                ("debt_promised_date", "!=", False),
+            ]
+        )
+        self.assertIn(customer, worklist)
+        self.assertNotIn(self.customer_b, worklist)
