@@ -16,6 +16,7 @@ SECTIONS = [  # fragment, heading (None: no heading)
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
+    ("SECURITY.md", "Security"),
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("CONTRIBUTORS.md", "Contributors"),
 ]
