@@ -2,7 +2,7 @@
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -421,6 +421,44 @@ class TestFollowup(DebtFollowupCommon):
         self.assertFalse(partner.debt_followup_todo_level_id)
         self._run_cron_until_done()
         self.assertFalse(self._mails_to(partner))
+
+    def test_statement_sent_is_in_the_history_and_holds_the_next_reminder(self):
+        partner = self._customer("Statement First", "2024-06-10")
+        self.env["debt.statement.wizard"].create(
+            {"partner_ids": [Command.set(partner.ids)], "date_to": TODAY}
+        ).action_send()
+        history = partner.debt_followup_history_ids
+        self.assertRecordValues(
+            history,
+            [{"channels": "statement", "level_id": False, "amount_due": 100.0, "amount_overdue": 100.0}],
+        )
+        self.assertEqual(history.attachment_id.res_model, "debt.followup.history")
+        self.assertEqual(history.mail_message_id.attachment_ids, history.attachment_id)
+        self._run_cron_until_done()
+        self.assertEqual(len(self._mails_to(partner)), 1, "the statement only: contacted today")
+        with freeze_time("2024-07-07"):
+            self._run_cron_until_done()
+        self.assertEqual(len(self._mails_to(partner)), 2, "7 days later, the reminder")
+
+    def test_statement_and_sms_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["account_debt_followup"], ["vi_VN"], overwrite=True)
+        partner = self._customer("Cong Ty An Binh", "2024-05-20")
+        partner.write({"lang": "vi_VN", "mobile": "+84 912 345 678"})
+        self.env["debt.statement.wizard"].create(
+            {"partner_ids": [Command.set(partner.ids)], "date_to": TODAY}
+        ).action_send()
+        self.assertEqual(self._mails_to(partner).subject, "Bảng kê công nợ của Cong Ty An Binh")
+        level = self.env["debt.followup.level"].create(
+            {"name": "SMS", "delay": 30, "send_email": False, "send_sms": True}
+        )
+        partner._debt_followup_execute(level)
+        sms = self.env["sms.sms"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(
+            sms.body,
+            f"{self.company.name}: tài khoản của quý khách có khoản thanh toán quá hạn. "
+            "Quá hạn: $\N{NO-BREAK SPACE}100,00",
+        )
 
     def test_sms_reminder_is_queued(self):
         self.assertIn("sms.sms", self.env, "the SMS module comes with Sales: it must be installed")
