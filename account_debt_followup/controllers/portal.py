@@ -334,8 +334,8 @@ class DebtCustomerPortal(CustomerPortal):
                     portal_count=1,
                 )
             )
-        # sudo: the responsible and the credit managers are read for a portal user
-        assignee = partner.sudo()._debt_followup_assignee(company)
+        # sudo: the responsible or credit manager told, and their partner, are read for a portal user
+        notified = partner.sudo()._debt_followup_assignee(company).sudo().partner_id
         # sudo: a portal user cannot post on a contact; the note is written as the user's partner
         partner.sudo().message_post(
             body=request.env._(
@@ -348,6 +348,6 @@ class DebtCustomerPortal(CustomerPortal):
             ),
             subtype_xmlid="mail.mt_note",
             author_id=contact.id,
-            partner_ids=assignee.partner_id.ids,
+            partner_ids=notified.ids,
         )
         return promise
