@@ -109,7 +109,8 @@ class DebtCustomerPortal(CustomerPortal):
                     seen_moves.add(item["move_id"])
                     latest = self._debt_portal_latest_date(company, item["date_maturity"])
                     locked = can_promise and (
-                        latest < today or stated.get(item["move_id"], 0) > company.debt_portal_promise_changes
+                        latest < today
+                        or stated.get(item["move_id"], 0) > company.root_id.debt_portal_promise_changes
                     )
                     # only what the customer may see: no exclusion flag or reason, no follow-up level
                     items.append(
@@ -237,8 +238,9 @@ class DebtCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------ promises
     def _debt_portal_latest_date(self, company, due_date):
         """The latest payment date a customer may state online for an item due on ``due_date``:
-        ``company``'s number of days after it; a later date is for a collector to agree on."""
-        return due_date + timedelta(days=company.debt_portal_promise_days)
+        the number of days after it set on ``company`` (its main company for a branch, as the rest
+        of the follow-up); a later date is for a collector to agree on."""
+        return due_date + timedelta(days=company.root_id.debt_portal_promise_days)
 
     def _debt_portal_dates_stated(self, partner, lines=None):
         """``{invoice id: number of times the customer stated or moved its payment date online}``
@@ -266,7 +268,7 @@ class DebtCustomerPortal(CustomerPortal):
                 "Invoice %(invoice)s is already paid: thank you!", invoice=invoice.name
             )
         times = self._debt_portal_dates_stated(invoice.commercial_partner_id, lines).get(invoice.id, 0)
-        if times > company.debt_portal_promise_changes:
+        if times > company.root_id.debt_portal_promise_changes:
             return None, request.env._(
                 "The expected payment date of %(invoice)s cannot be changed online any more: "
                 "please contact us.",
@@ -335,7 +337,7 @@ class DebtCustomerPortal(CustomerPortal):
                 )
             )
         # sudo: the responsible or credit manager told, and their partner, are read for a portal user
-        notified = partner.sudo()._debt_followup_assignee(company).sudo().partner_id
+        notified = partner.sudo()._debt_followup_assignee(company.root_id).sudo().partner_id
         # sudo: a portal user cannot post on a contact; the note is written as the user's partner
         partner.sudo().message_post(
             body=request.env._(
