@@ -88,6 +88,18 @@ class TestFollowupTwoCompanies(DebtFollowupCommon):
                 self.assertNotIn("env.company", source)
                 self.assertNotIn("user.company_id", source)
 
+    def test_vietnamese_template_reads_no_user_company(self):
+        """The translation carries the template's expressions: it must not bring env.company back."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["account_debt_followup"], ["vi_VN"], overwrite=True)
+        template = self.env.ref("account_debt_followup.mail_template_followup_reminder").with_context(
+            lang="vi_VN"
+        )
+        self.assertIn("Thư nhắc thanh toán", template.subject, "the Vietnamese template is loaded")
+        for source in (template.subject, template.body_html):
+            self.assertNotIn("env.company", source)
+            self.assertIn("object.debt_followup_company_id", source)
+
     def test_cron_writes_each_reminder_for_its_own_company(self):
         self._run_cron_as_odoobot()
         mail_b = self._mail(self.customer_b, self.company_b)
