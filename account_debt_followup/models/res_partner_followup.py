@@ -366,12 +366,16 @@ class ResPartner(models.Model):
 
     def _debt_followup_assignee(self, company):
         """Who is given this customer's follow-up tasks in ``company``: its follow-up responsible,
-        else the first credit manager of the company; never OdooBot."""
+        else the employee at work (a collector sending a reminder), else, for a scheduled action
+        or a portal customer, the first credit manager of the company; never OdooBot."""
         self.ensure_one()
         # sudo: the responsible is read for whoever (or whatever job) schedules the task
         responsible = self.commercial_partner_id.sudo().with_company(company).debt_followup_responsible_id
         if responsible.active and not responsible.share:
             return responsible.sudo(False)
+        user = self.env.user
+        if user._is_internal() and not user._is_superuser():
+            return user
         return company._debt_credit_managers()[:1]
 
     def _debt_followup_execute(

@@ -263,6 +263,13 @@ class TestFollowup(DebtFollowupCommon):
         self.assertNotEqual(call.user_id, odoobot)
         self.assertTrue(call.user_id.has_group("account_debt_followup.group_credit_manager"))
 
+    def test_a_collector_sending_by_hand_gets_the_call_without_responsible(self):
+        partner = self._customer("Manual Call", "2024-06-10")
+        partner.with_user(self.credit_user)._debt_followup_execute(
+            self.level_call.with_user(self.credit_user)
+        )
+        self.assertEqual(partner.activity_ids.user_id, self.credit_user)
+
     def test_failure_goes_to_the_follow_up_responsible(self):
         customer = self._customer("No Email Assigned", "2024-06-10", email=False)
         customer.debt_followup_responsible_id = self.credit_user
