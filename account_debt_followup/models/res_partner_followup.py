@@ -646,7 +646,9 @@ class ResPartner(models.Model):
             limit=1,
         )
         if last.state == "failed":
-            last.date = today  # the day of the last attempt: the run does not pick it again today
+            # the day of the last attempt: the run does not pick it again today; sudo: the history
+            # is an audit record nobody writes over RPC (read-only access rights)
+            last.sudo().date = today
             return History
         history = History._claim(self, company, level, today)
         message = self.env._(

@@ -565,11 +565,11 @@ class SaleOrder(models.Model):
         return True
 
     def _debt_approval_pending(self):
-        """Whether a request for the credit approval of this order waits for a credit manager."""
+        """Whether a request for the credit approval of this order, for its current total, waits
+        for a credit manager's decision."""
         self.ensure_one()
-        request_type = self.env.ref("account_debt_followup.mail_activity_type_credit_approval")
-        # sudo: the request is assigned to a credit manager; who asks may not read it
-        return bool(self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == request_type))
+        # sudo: the order's credit fields are read for whoever asks, the portal customer included
+        return self.sudo().debt_approval_requested
 
     def _debt_request_approval(self, from_portal=False):
         """Ask the follow-up responsible (or a credit manager) to approve this order, once: while a
@@ -585,7 +585,11 @@ class SaleOrder(models.Model):
         # sudo: a salesperson (or the portal customer) schedules the activity for a credit manager
         order_sudo = self.sudo()
         issues = order_sudo.debt_credit_issues or ""
-        if approver:
+        request_type = self.env.ref("account_debt_followup.mail_activity_type_credit_approval")
+        asked = order_sudo.activity_ids.filtered(lambda a: a.activity_type_id == request_type)
+        if asked:  # asked before for a smaller total: one request per order, brought up to date
+            asked.write({"note": Markup("<p>%s</p><p>%s</p>") % (note, issues)})
+        elif approver:
             order_sudo.activity_schedule(
                 "account_debt_followup.mail_activity_type_credit_approval",
                 summary=self.env._("Credit approval for %(order)s", order=self.name),

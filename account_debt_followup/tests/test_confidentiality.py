@@ -45,7 +45,10 @@ class TestCompanyRules(DebtFollowupCommon):
             "debt.credit.rule": B["debt.credit.rule"].create(
                 {"name": "B rule", "company_id": cls.company_b.id}
             ),
-            "debt.credit.approval": B["debt.credit.approval"].create(
+            # sudo: approvals and histories are audit records written by the module's code only
+            "debt.credit.approval": B["debt.credit.approval"]
+            .sudo()
+            .create(
                 {
                     "order_id": order.id,
                     "partner_id": customer.id,
@@ -56,9 +59,12 @@ class TestCompanyRules(DebtFollowupCommon):
             ),
             "debt.credit.guard": B["debt.credit.guard"].search([("partner_id", "=", customer.id)]),
             "debt.followup.level": level,
-            "debt.followup.history": B["debt.followup.history"].create(
-                {"partner_id": customer.id, "company_id": cls.company_b.id, "level_id": level.id}
-            ),
+            "debt.followup.history": B["debt.followup.history"]
+            .sudo()
+            .create({"partner_id": customer.id, "company_id": cls.company_b.id, "level_id": level.id}),
+            "debt.credit.history": B["debt.credit.history"]
+            .sudo()
+            .create({"partner_id": customer.id, "company_id": cls.company_b.id, "credit_limit": 100.0}),
             "debt.payment.promise": B["debt.payment.promise"].create(
                 {
                     "partner_id": customer.id,

@@ -103,6 +103,14 @@ class TestCreditApprovalRequest(DebtFollowupCommon):
         self.assertEqual(len(self._requests()), 1)
         self.assertEqual(len(self._request_notes()), 1)
 
+        # the order grows past the total submitted: asked again, still one request for the manager
+        self.order.order_line.write({"price_unit": 800.0})
+        self.assertFalse(self.order.debt_approval_requested)
+        self.order.with_user(self.salesman).action_debt_request_approval()
+        self.assertEqual(len(self._requests()), 1)
+        self.assertIn("asks for a credit approval", str(self._requests().note))
+        self.assertEqual(len(self._request_notes()), 2)
+
         # once the manager decided, the next block may be asked about again
         wizard = Form(
             self.env["debt.credit.approval.wizard"]
