@@ -38,6 +38,7 @@ class DebtLedger(models.AbstractModel):
 
     @api.model
     def _scope_ids(self, companies):
+        """The main companies of ``companies`` and all their branches."""
         # sudo: the scope is the companies' structure, read whatever the user's companies
         todo = companies.sudo().root_id
         scope = todo

@@ -77,10 +77,16 @@ class DebtStatement(models.AbstractModel):
             )
             section["items"].append(item)
             section["total"] += open_amount
-            if days > 0:
+            # overdue as the ledger counts it: disputed items out, net of the credits not
+            # matched yet (they pay the oldest debits first), never below zero
+            if not row["disputed"] and (open_amount < 0 or days > 0):
                 section["overdue"] += open_amount
             section["buckets"][self._bucket_index(days, bounds)] += open_amount
             sections[None] = sections.get(None, 0.0) + row["residual"]
+        for sections in result.values():
+            for currency, section in sections.items():
+                if currency is not None:
+                    section["overdue"] = max(currency.round(section["overdue"]), 0.0)
         return result
 
     @api.model

@@ -116,7 +116,9 @@ class IrActionsReport(models.Model):
         user = self.env.user
         refused = self._debt_refusal()
         record_companies = records.sudo().company_id if "company_id" in records._fields else companies
-        if (companies | record_companies) - user.company_ids:
+        # the companies the user works in now (the web client's selection), as record rules do
+        allowed = self.env.companies if user._is_internal() else user.company_ids
+        if (companies | record_companies) - allowed:
             raise refused
         if user._is_internal():
             if not any(user.has_group(group) for group in DEBT_GROUPS.split(",")):

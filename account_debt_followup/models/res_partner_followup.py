@@ -320,27 +320,27 @@ class ResPartner(models.Model):
             if self._debt_followup_is_manual(data, today)
         ]
         positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", matching)]
+        return [("commercial_partner_id", "in" if positive else "not in", matching)]
 
     # ------------------------------------------------------------------ executing
     def _get_followup_lines(self, company=None, level=None):
-        """The items a reminder lists: open, not excluded; only those that reached ``level``
-        unless the level joins all open items."""
+        """The items a reminder lists, from the ledger: the customer's open debits in the main
+        company and its branches that are not disputed and that its payments and credit notes
+        not matched yet do not pay; only those that reached ``level`` unless the level joins
+        all open items. Oldest due first."""
         self.ensure_one()
-        company = company or self.env.company
-        domain = [
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("company_id", "child_of", company.root_id.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", ">", 0),
-            ("followup_excluded", "=", False),
-        ]
-        if level and not level.join_invoices:
-            limit = fields.Date.context_today(self) - timedelta(days=level.delay)
-            domain.append(("date_maturity", "<=", limit))
-        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+        company = (company or self.env.company).root_id
+        Ledger = self.env["debt.ledger"]
+        Ledger._flush()
+        reached = SQL("AND days >= %s", level.delay) if level and not level.join_invoices else SQL()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM (%s) ranked WHERE uncovered %s ORDER BY due, id",
+                Ledger._ranked(company, self.commercial_partner_id.ids),
+                reached,
+            )
+        )
+        return self.env["account.move.line"].browse([row[0] for row in rows])
 
     def _debt_followup_recipients(self):
         self.ensure_one()

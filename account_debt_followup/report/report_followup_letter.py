@@ -12,7 +12,13 @@ class ReportFollowupLetter(models.AbstractModel):
         ``_debt_prepare_rendering`` found and checked them)."""
         data = data or {}
         company = self.env["res.company"].browse(data.get("company_id")) or self.env.company
-        level = self.env["debt.followup.level"].browse(data.get("level_id"))
+        # only a level of the company the letter speaks for (the options come from the client)
+        level = (
+            self.env["debt.followup.level"]
+            .browse(data.get("level_id"))
+            .exists()
+            .filtered(lambda lvl: lvl.company_id == company.root_id)
+        )
         partners = self.env["res.partner"].browse(docids).with_company(company)
         today = fields.Date.context_today(self)
         lines = {partner.id: partner._get_followup_lines(company, level or None) for partner in partners}

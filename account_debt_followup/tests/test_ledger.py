@@ -36,6 +36,8 @@ class TestLedger(DebtFollowupCommon):
         cls.env.cr.precommit.run()  # the branch's accounting
         cls.branch = cls.company.child_ids
         cls.env.user.company_ids += cls.branch
+        # a user working in the main company and its branch, as a head-office accountant does
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=(cls.company | cls.branch).ids))
         cls.customers = cls.env["res.partner"].create(
             [{"name": f"Ledger customer {index}", "is_company": True} for index in range(6)]
         )
@@ -368,3 +370,27 @@ class TestLedger(DebtFollowupCommon):
         self.env.invalidate_all()  # a new request in the web client
         by_date = Aged.with_context(debt_aging_by="date").search(domain)
         self.assertEqual(by_date.days_overdue, 49, "aged from the invoice date, 10 February")
+
+    def test_reminder_lines_and_statement_overdue_follow_the_ledger(self):
+        """A payment not matched yet pays the oldest invoice: the reminder leaves that invoice
+        out (and never marks it reminded); a disputed invoice is out too. The statement's
+        overdue is the customer form's."""
+        customer = self.env["res.partner"].create({"name": "Statement and letter", "is_company": True})
+        oldest = self._create_invoice(customer, 300.0, "2026-03-01", "2026-03-31")
+        newer = self._create_invoice(customer, 500.0, "2026-04-01", "2026-04-30")
+        disputed = self._create_invoice(customer, 200.0, "2026-04-05", "2026-05-05")
+        disputed.line_ids.filtered(lambda line: line.account_type == "asset_receivable").write(
+            {"followup_excluded": True, "followup_exclusion_reason": "Goods returned"}
+        )
+        payment = self.env["account.payment"].create(
+            {"partner_id": customer.id, "amount": 300.0, "payment_type": "inbound", "date": "2026-06-01"}
+        )
+        payment.action_post()
+        customer = customer.with_company(self.company)
+        lines = customer._get_followup_lines(self.company)
+        self.assertEqual(lines.move_id, newer, "the oldest is paid by the payment, the disputed is out")
+        self.assertNotIn(oldest, lines.move_id)
+        self.assertEqual(customer.debt_overdue_amount, 500.0)
+        section = self.env["debt.statement"]._get_open_items(customer, self.company, TODAY)[customer.id]
+        self.assertEqual(section[self.currency]["overdue"], 500.0)
+        self.assertEqual(section[self.currency]["total"], 700.0)

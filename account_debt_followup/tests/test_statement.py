@@ -61,7 +61,10 @@ class TestStatement(DebtFollowupCommon):
         )[self.customer.id]
         usd, eur = sections[self.currency], sections[self.eur]
         self.assertAlmostEqual(usd["total"], 550.0)  # 600 + 50 (disputed, still owed) - 100
-        self.assertAlmostEqual(usd["overdue"], 550.0)
+        # overdue as on the customer's form: the disputed 50 is owed, not overdue
+        self.assertAlmostEqual(usd["overdue"], 500.0)
+        overdue_on_form = self.customer.with_company(self.company).debt_overdue_amount
+        self.assertAlmostEqual(overdue_on_form, usd["overdue"] + eur["overdue"] / 2.0)  # EUR at 2.0
         self.assertAlmostEqual(eur["total"], 300.0)
         self.assertEqual([item["kind"] for item in eur["items"]], ["Invoice"])
         self.assertAlmostEqual(sections[None], 700.0)  # 550 + EUR 300 at 2.0
