@@ -85,7 +85,7 @@ class TestDocumentWording(DebtFollowupCommon):
         self.assertEqual(usd, "One Thousand, Eight Hundred US Dollars and Fifty Cents")
 
     def test_history_channels_are_words(self):
-        history = self.env["debt.followup.history"].create(
+        history = self.env["debt.followup.history"].sudo().create(  # made by the system, read-only to users
             {"partner_id": self.customer.id, "company_id": self.company.id, "channels": "letter, email"}
         )
         self.assertEqual(history.channels_label, "Letter, Email")
@@ -101,7 +101,7 @@ class TestDocumentWording(DebtFollowupCommon):
                 "mail_template_id": self.env.ref(f"{MODULE}.mail_template_followup_reminder").id,
             }
         )
-        self.env["debt.followup.history"].create(
+        self.env["debt.followup.history"].sudo().create(  # made by the system, read-only to users
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company.id,
