@@ -10,10 +10,12 @@ from . import debt_credit_rule
 from . import debt_followup_history
 from . import debt_kpi
 from . import debt_ledger
+from . import debt_ledger_period
 from . import debt_followup_level
 from . import debt_netting
 from . import debt_netting_line
 from . import debt_payment_promise
+from . import debt_period_summary
 from . import debt_statement
 from . import ir_actions_report
 from . import payment_transaction

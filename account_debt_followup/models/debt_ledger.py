@@ -72,7 +72,7 @@ class DebtLedger(models.AbstractModel):
             for movements and histories, limited to ``date_from``..``date_to`` when given
 
         Columns: ``id, move_id, company_id, root_company_id, partner_id`` (commercial),
-        ``account_type, move_type, move_name, ref, name, payment_id, invoice_user_id, date,
+        ``account_id, account_type, move_type, move_name, ref, name, payment_id, invoice_user_id, date,
         due, days`` (overdue, negative when not due), ``currency_id, company_currency_id,
         balance, amount_currency, residual, residual_currency`` (as of), ``disputed,
         expected_payment_date, followup_level_id``.
@@ -140,7 +140,7 @@ class DebtLedger(models.AbstractModel):
         return SQL(
             """
             SELECT aml.id, aml.move_id, aml.company_id, %(root)s AS root_company_id,
-                   partner.commercial_partner_id AS partner_id, account.account_type,
+                   partner.commercial_partner_id AS partner_id, aml.account_id, account.account_type,
                    move.move_type, move.name AS move_name, move.ref, aml.name, aml.payment_id,
                    move.invoice_user_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS due,
                    %(today)s - COALESCE(aml.date_maturity, aml.date) AS days,

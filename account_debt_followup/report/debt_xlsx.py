@@ -3,7 +3,7 @@ import io
 
 import xlsxwriter
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.http import content_disposition
 
 from ..models.ir_actions_report import AGED_BALANCE, STATEMENT
@@ -135,6 +135,70 @@ class DebtXlsxExport(models.AbstractModel):
             self._sheet(workbook, formats, self.env._("Aged Balance"), headers, widths)
         workbook.close()
         return buffer.getvalue()
+
+    @api.model
+    def _period_summary_xlsx(self, domain, date_from, date_to):
+        """Summary of debts of a period for ``domain`` (on debt.period.summary): one sheet per
+        company, the partners by account with each account's totals."""
+        Summary = self.env["debt.period.summary"].with_context(debt_date_from=date_from, debt_date_to=date_to)
+        names = Summary._amount_field_names()
+        rows = Summary.search_fetch(
+            domain,
+            ["company_id", "account_id", "partner_id", *names],
+            order="company_id, account_id, partner_id",
+        )
+        headers = [
+            self.env._("Account"),
+            self.env._("Partner Code"),
+            self.env._("Partner"),
+            self.env._("Opening Debit"),
+            self.env._("Opening Credit"),
+            self.env._("Debit"),
+            self.env._("Credit"),
+            self.env._("Closing Debit"),
+            self.env._("Closing Credit"),
+        ]
+        widths = [12, 14, 36] + [16] * len(names)
+        buffer, workbook, formats = self._workbook()
+        title = self.env._(
+            "Summary of Debts %(date_from)s - %(date_to)s",
+            date_from=fields.Date.to_string(date_from),
+            date_to=fields.Date.to_string(date_to),
+        )
+        for company, company_rows in rows.grouped("company_id").items():
+            sheet = self._sheet(workbook, formats, self._sheet_name(company.name), headers, widths)
+            sheet.write(0, len(headers) + 1, title)
+            money = self._money_format(workbook, company.currency_id)
+            bold = self._money_format(workbook, company.currency_id, bold=True)
+            row = 1
+            for account, account_rows in company_rows.grouped("account_id").items():
+                totals = [0.0] * len(names)
+                for line in account_rows:
+                    sheet.write(row, 0, account.code or "")
+                    sheet.write(row, 1, line.partner_id.ref or "")
+                    sheet.write(row, 2, line.partner_id.name or "")
+                    for column, name in enumerate(names):
+                        sheet.write_number(row, 3 + column, line[name], money)
+                        totals[column] += line[name]
+                    row += 1
+                sheet.write(row, 0, account.code or "", formats["total"])
+                sheet.write(
+                    row, 2, self.env._("Total %(account)s", account=account.display_name), formats["total"]
+                )
+                for column, amount in enumerate(totals):
+                    sheet.write_number(row, 3 + column, amount, bold)
+                row += 2
+        if not rows:
+            self._sheet(workbook, formats, self.env._("Summary of Debts"), headers, widths)
+        workbook.close()
+        return buffer.getvalue()
+
+    @api.model
+    def _sheet_name(self, name):
+        """A worksheet name Excel accepts: 31 characters at most, none of ``[]:*?/\\``."""
+        for char in "[]:*?/\\":
+            name = name.replace(char, " ")
+        return name[:31]
 
     @api.model
     def _xlsx_response_headers(self, content, filename):
