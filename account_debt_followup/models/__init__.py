@@ -16,11 +16,15 @@ from . import debt_netting
 from . import debt_netting_line
 from . import debt_payment_promise
 from . import debt_period_summary
+from . import debt_provision
+from . import debt_provision_line
 from . import debt_statement
 from . import ir_actions_report
 from . import payment_transaction
 from . import res_company
+from . import res_company_month_end
 from . import res_config_settings
+from . import res_config_settings_month_end
 from . import res_partner
 from . import res_partner_credit
 from . import res_partner_debt_confirmation

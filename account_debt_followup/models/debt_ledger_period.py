@@ -61,3 +61,33 @@ class DebtLedger(models.AbstractModel):
             date_to=date_to,
             items=self._items(companies, open_only=False, date_to=date_to, account_types=account_types),
         )
+
+    # ------------------------------------------------------------------ provisions
+    @api.model
+    def _provision_items(self, company, as_of, due_before):
+        """The open receivable debits of ``company`` as of a closing date, due on or before
+        ``due_before``, with ``base``: what the provision is computed on.
+
+        The base is the item's residual as of the date less what the customer's unapplied
+        credits pay of it (they pay the oldest debits first, see ``debt.ledger``); a disputed
+        item keeps its whole residual: a dispute makes a debt more doubtful, not less.
+
+        :return: rows ``id, move_id, move_name, partner_id, company_id, date, due, residual,
+            disputed, base``, by partner and due date
+        """
+        self._flush()
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT id, move_id, move_name, partner_id, company_id, date, due, residual, disputed,
+                       CASE WHEN disputed THEN residual
+                            ELSE LEAST(residual, GREATEST(running - COALESCE(credits, 0.0), 0.0))
+                       END AS base
+                  FROM (%(ranked)s) ranked
+                 WHERE residual > 0 AND due <= %(due_before)s
+              ORDER BY partner_id, due, id
+                """,
+                ranked=self._ranked(company, as_of=as_of),
+                due_before=due_before,
+            )
+        )
