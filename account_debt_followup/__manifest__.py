@@ -37,6 +37,7 @@
         "views/debt_period_summary_views.xml",
         "views/debt_provision_views.xml",
         "views/res_config_settings_month_end_views.xml",
+        "views/debt_interest_views.xml",
         "wizards/debt_statement_wizard_views.xml",
         "wizards/debt_rating_wizard_views.xml",
         "wizards/debt_call_wizard_views.xml",

@@ -12,6 +12,7 @@ from . import debt_kpi
 from . import debt_ledger
 from . import debt_ledger_period
 from . import debt_followup_level
+from . import debt_interest_line
 from . import debt_netting
 from . import debt_netting_line
 from . import debt_payment_promise
@@ -29,6 +30,7 @@ from . import res_partner
 from . import res_partner_credit
 from . import res_partner_debt_confirmation
 from . import res_partner_followup
+from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating
 from . import sale_order

@@ -91,3 +91,59 @@ class DebtLedger(models.AbstractModel):
                 due_before=due_before,
             )
         )
+
+    # ------------------------------------------------------------------ late-payment interest
+    @api.model
+    def _interest_items(self, company, partner_ids, date_from, date_to, grace_days, only_open=False):
+        """The receivable debits of ``company`` that were overdue, past the grace period, on a
+        day from ``date_from`` (``None``: their due date) to ``date_to``, with what paid them up
+        to ``date_to``: the matter late-payment interest is computed on, day by day.
+
+        Left out: disputed items, items fully paid before the period or within their grace
+        period, the interest notes themselves (no interest on interest).
+
+        :param only_open: only the items still open now (the interest a reminder shows)
+        :return: rows ``id, move_id, move_name, partner_id, due, balance, charged_to`` (the last
+            day interest was charged on, by a note not cancelled), ``paid_dates, paid_amounts``
+            (the reconciliations, oldest first, dated on their ``max_date``), by partner and due
+        """
+        self._flush()
+        self.env["debt.interest.line"].flush_model()
+        start = (
+            SQL("GREATEST(items.due + %s, %s::date)", grace_days, date_from)
+            if date_from
+            else SQL("items.due + %s", grace_days)
+        )
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT items.id, items.move_id, items.move_name, items.partner_id, items.due, items.balance,
+                       (SELECT MAX(charged.date_to)
+                          FROM debt_interest_line charged
+                          JOIN account_move note ON note.id = charged.invoice_id
+                         WHERE charged.move_line_id = items.id AND note.state != 'cancel') AS charged_to,
+                       ARRAY(SELECT part.max_date FROM account_partial_reconcile part
+                              WHERE part.debit_move_id = items.id AND part.max_date <= %(date_to)s
+                           ORDER BY part.max_date, part.id) AS paid_dates,
+                       ARRAY(SELECT part.amount FROM account_partial_reconcile part
+                              WHERE part.debit_move_id = items.id AND part.max_date <= %(date_to)s
+                           ORDER BY part.max_date, part.id) AS paid_amounts
+                  FROM (%(items)s) items
+                 WHERE items.balance > 0
+                   AND NOT items.disputed
+                   AND items.due + %(grace)s < %(date_to)s
+                   AND %(only_open)s
+                   AND NOT EXISTS (SELECT 1 FROM debt_interest_line note_line
+                                    WHERE note_line.invoice_id = items.move_id)
+                   AND items.balance - COALESCE((
+                        SELECT SUM(part.amount) FROM account_partial_reconcile part
+                         WHERE part.debit_move_id = items.id AND part.max_date <= %(start)s), 0.0) > 0
+              ORDER BY items.partner_id, items.due, items.id
+                """,
+                items=self._items(company, partner_ids, open_only=False, date_to=date_to),
+                date_to=date_to,
+                grace=grace_days,
+                start=start,
+                only_open=SQL("items.residual > 0") if only_open else SQL("TRUE"),
+            )
+        )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # The accounts of the Vietnamese chart (l10n_vn, Circular 200/2014/TT-BTC) proposed when the
 # settings leave them empty, by their template ids: Odoo pads the codes to four digits.
@@ -8,7 +9,8 @@ VN_PROVISION_EXPENSE_ACCOUNTS = ("chart6426", "chart6422")  # chi phí dự phò
 
 
 class ResCompany(models.Model):
-    """The accounts of the month-end documents: provisions for doubtful debts."""
+    """The settings of the month-end documents: provisions for doubtful debts, late-payment
+    interest."""
 
     _inherit = "res.company"
 
@@ -32,6 +34,29 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'general')]",
         help="The miscellaneous journal of the provision entries.",
     )
+
+    debt_interest_grace_days = fields.Integer(
+        string="Interest Grace Period (days)",
+        help="Late-payment interest runs from this number of days after the due date.",
+    )
+    debt_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Income Account",
+        check_company=True,
+        help="Credited by the debit notes of late-payment interest (515 in the Vietnamese chart).",
+    )
+    debt_interest_journal_id = fields.Many2one(
+        "account.journal",
+        string="Interest Journal",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="The sales journal of the debit notes of late-payment interest.",
+    )
+
+    @api.constrains("debt_interest_grace_days")
+    def _check_debt_interest_grace_days(self):
+        if any(company.debt_interest_grace_days < 0 for company in self):
+            raise ValidationError(self.env._("The grace period of late-payment interest cannot be negative."))
 
     def _debt_chart_account(self, *template_ids):
         """The first account of the company's chart of accounts among ``template_ids`` (the ids

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     debt_provision_journal_id = fields.Many2one(
         related="company_id.debt_provision_journal_id", readonly=False
     )
+    debt_interest_grace_days = fields.Integer(related="company_id.debt_interest_grace_days", readonly=False)
+    debt_interest_account_id = fields.Many2one(related="company_id.debt_interest_account_id", readonly=False)
+    debt_interest_journal_id = fields.Many2one(related="company_id.debt_interest_journal_id", readonly=False)
