@@ -12,7 +12,11 @@ class DebtXlsxController(Controller):
     user may see what is asked (``ir.actions.report._debt_check_access``) before reading."""
 
     @route("/account_debt_followup/xlsx/statement", type="http", auth="user", methods=["GET"])
-    def debt_xlsx_statement(self, partner_ids="", company_id=None, date=None, **kwargs):
+    def debt_xlsx_statement(
+        self, partner_ids="", company_id=None, date=None, account_type="asset_receivable", **kwargs
+    ):
+        if account_type not in ("asset_receivable", "liability_payable"):
+            raise BadRequest()
         try:
             ids = [int(partner_id) for partner_id in partner_ids.split(",") if partner_id]
             company = (
@@ -23,7 +27,7 @@ class DebtXlsxController(Controller):
             raise BadRequest() from None
         partners = request.env["res.partner"].browse(ids)
         Export = request.env["debt.xlsx.export"]
-        content = Export._statement_xlsx(partners, company, date)
+        content = Export._statement_xlsx(partners, company, date, account_type)
         filename = request.env._("Statements %(date)s.xlsx", date=fields.Date.to_string(date))
         return request.make_response(content, headers=Export._xlsx_response_headers(content, filename))
 

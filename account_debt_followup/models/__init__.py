@@ -3,6 +3,7 @@ from . import account_move_line
 from . import account_payment
 from . import debt_aged_balance
 from . import debt_confirmation
+from . import debt_confirmation_numbering
 from . import debt_credit_approval
 from . import debt_credit_guard
 from . import debt_credit_history
@@ -14,6 +15,8 @@ from . import debt_ledger_period
 from . import debt_followup_level
 from . import debt_interest_line
 from . import debt_netting
+from . import debt_netting_items
+from . import debt_netting_request
 from . import debt_netting_line
 from . import debt_payment_promise
 from . import debt_period_summary

@@ -330,20 +330,21 @@ class DebtLedger(models.AbstractModel):
         }
 
     @api.model
-    def _open_items(self, company, partner_ids, as_of):
-        """The open receivable items of commercial partners as of a date, oldest due first."""
+    def _open_items(self, company, partner_ids, as_of, account_types=RECEIVABLE):
+        """The open receivable (or payable) items of commercial partners as of a date, oldest
+        due first."""
         self._flush()
         return self.env.execute_query_dict(
             SQL(
                 "SELECT * FROM (%s) items ORDER BY due, date, id",
-                self._items(company, partner_ids, as_of=as_of),
+                self._items(company, partner_ids, as_of=as_of, account_types=account_types),
             )
         )
 
     @api.model
-    def _movements(self, company, partner_ids, date_from, date_to):
-        """The balance of commercial partners before ``date_from`` and their receivable items
-        dated from ``date_from`` to ``date_to``, with two queries.
+    def _movements(self, company, partner_ids, date_from, date_to, account_types=RECEIVABLE):
+        """The balance of commercial partners before ``date_from`` and their receivable (or
+        payable) items dated from ``date_from`` to ``date_to``, with two queries.
 
         :return: ``({partner_id: opening balance}, [item rows, by date])``
         """
@@ -352,7 +353,13 @@ class DebtLedger(models.AbstractModel):
             self.env.execute_query(
                 SQL(
                     "SELECT partner_id, SUM(balance) FROM (%s) items GROUP BY partner_id",
-                    self._items(company, partner_ids, open_only=False, date_to=date_from - timedelta(days=1)),
+                    self._items(
+                        company,
+                        partner_ids,
+                        open_only=False,
+                        date_to=date_from - timedelta(days=1),
+                        account_types=account_types,
+                    ),
                 )
             )
         )
@@ -360,7 +367,13 @@ class DebtLedger(models.AbstractModel):
             SQL(
                 "SELECT * FROM (%s) items ORDER BY date, id",
                 self._items(
-                    company, partner_ids, open_only=False, date_from=date_from, date_to=date_to, today=date_to
+                    company,
+                    partner_ids,
+                    open_only=False,
+                    date_from=date_from,
+                    date_to=date_to,
+                    today=date_to,
+                    account_types=account_types,
                 ),
             )
         )

@@ -147,3 +147,18 @@ class DebtLedger(models.AbstractModel):
                 only_open=SQL("items.residual > 0") if only_open else SQL("TRUE"),
             )
         )
+
+    # ------------------------------------------------------------------ year-end confirmations
+    @api.model
+    def _partners_with_balance(self, company, as_of, account_type):
+        """The commercial partners of ``company`` with a balance on ``as_of`` on their
+        receivables (or payables), whatever their sign: those a year-end batch confirms."""
+        self._flush()
+        currency = company.currency_id
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT partner_id, SUM(residual) FROM (%s) items GROUP BY partner_id ORDER BY partner_id",
+                self._items(company, as_of=as_of, account_types=(account_type,)),
+            )
+        )
+        return [partner_id for partner_id, balance in rows if not currency.is_zero(balance)]

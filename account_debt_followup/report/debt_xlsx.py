@@ -44,19 +44,20 @@ class DebtXlsxExport(models.AbstractModel):
         return sheet
 
     @api.model
-    def _statement_xlsx(self, partners, company, date):
-        """Open items of ``partners`` on ``date``: one sheet per currency."""
+    def _statement_xlsx(self, partners, company, date, account_type="asset_receivable"):
+        """Open items of ``partners`` on ``date`` (suppliers': what we owe, with ``account_type``
+        payable): one sheet per currency."""
         partners = partners.commercial_partner_id
         # the same check as the statement's PDF, before anything is read (see ir.actions.report)
         if self.env["ir.actions.report"]._debt_check_access(STATEMENT, partners, company):
             # sudo: a portal user's own statement, checked just above; its rights do not cover the
             # currencies and names read
-            return self.sudo()._write_statement_xlsx(partners.sudo(), company.sudo(), date)
-        return self._write_statement_xlsx(partners, company, date)
+            return self.sudo()._write_statement_xlsx(partners.sudo(), company.sudo(), date, account_type)
+        return self._write_statement_xlsx(partners, company, date, account_type)
 
     @api.model
-    def _write_statement_xlsx(self, partners, company, date):
-        items = self.env["debt.statement"]._get_open_items(partners, company, date)
+    def _write_statement_xlsx(self, partners, company, date, account_type="asset_receivable"):
+        items = self.env["debt.statement"]._get_open_items(partners, company, date, account_type=account_type)
         by_currency = {}
         for partner in partners.commercial_partner_id:
             for currency, section in items.get(partner.id, {}).items():
@@ -64,7 +65,7 @@ class DebtXlsxExport(models.AbstractModel):
                     by_currency.setdefault(currency, []).append((partner, section))
         buffer, workbook, formats = self._workbook()
         headers = [
-            self.env._("Customer"),
+            self.env._("Customer") if account_type == "asset_receivable" else self.env._("Supplier"),
             self.env._("Document"),
             self.env._("Reference"),
             self.env._("Date"),
