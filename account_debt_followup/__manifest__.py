@@ -38,6 +38,7 @@
         "views/debt_provision_views.xml",
         "views/res_config_settings_month_end_views.xml",
         "views/debt_interest_views.xml",
+        "views/debt_collection_forecast_views.xml",
         "wizards/debt_statement_wizard_views.xml",
         "wizards/debt_rating_wizard_views.xml",
         "wizards/debt_call_wizard_views.xml",

@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_line
 from . import account_payment
 from . import debt_aged_balance
+from . import debt_collection_forecast
 from . import debt_confirmation
 from . import debt_confirmation_numbering
 from . import debt_credit_approval

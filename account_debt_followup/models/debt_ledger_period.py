@@ -162,3 +162,60 @@ class DebtLedger(models.AbstractModel):
             )
         )
         return [partner_id for partner_id, balance in rows if not currency.is_zero(balance)]
+
+    # ------------------------------------------------------------------ collection forecast
+    @api.model
+    def _forecast_sql(self, companies, today, days_late):
+        """SQL: the open receivable debits, with the day their cash is expected.
+
+        The expected day is the earliest open promise to pay of the item, else its expected
+        payment date, else its due date plus the customer's average days late (``days_late``:
+        ``{partner_id: days}``, from the debtor rating); a day already past is today. The amount
+        is what the customer's unapplied credits do not pay of the item; disputed items are left
+        out: nobody knows when they will be paid.
+
+        Columns: ``id, company_id, partner_id, move_id, currency_id, due, expected_date, basis``
+        (``promise``, ``expected``, ``history``, ``due`` or ``late``), ``days_late, amount``.
+        """
+        late = (
+            SQL(
+                "(VALUES %s) AS late(partner_id, days)",
+                SQL(", ").join(
+                    SQL("(%s, %s)", partner_id, round(days)) for partner_id, days in days_late.items()
+                ),
+            )
+            if days_late
+            else SQL("(SELECT NULL::int AS partner_id, 0 AS days) AS late")
+        )
+        return SQL(
+            """
+            SELECT forecast.id, forecast.company_id, forecast.partner_id, forecast.move_id,
+                   forecast.currency_id, forecast.due, forecast.days_late, forecast.amount,
+                   GREATEST(forecast.expected, %(today)s) AS expected_date,
+                   CASE WHEN forecast.expected < %(today)s THEN 'late' ELSE forecast.basis END AS basis
+              FROM (
+                SELECT ranked.id, ranked.company_id, ranked.partner_id, ranked.move_id,
+                       ranked.company_currency_id AS currency_id, ranked.due,
+                       COALESCE(late.days, 0) AS days_late,
+                       LEAST(ranked.residual, ranked.running - COALESCE(ranked.credits, 0.0)) AS amount,
+                       COALESCE(promise.promised_date, ranked.expected_payment_date,
+                                ranked.due + COALESCE(late.days, 0)) AS expected,
+                       CASE WHEN promise.promised_date IS NOT NULL THEN 'promise'
+                            WHEN ranked.expected_payment_date IS NOT NULL THEN 'expected'
+                            WHEN COALESCE(late.days, 0) != 0 THEN 'history'
+                            ELSE 'due' END AS basis
+                  FROM (%(ranked)s) ranked
+             LEFT JOIN %(late)s ON late.partner_id = ranked.partner_id
+             LEFT JOIN LATERAL (
+                    SELECT MIN(promise.promised_date) AS promised_date
+                      FROM debt_payment_promise_line_rel rel
+                      JOIN debt_payment_promise promise ON promise.id = rel.promise_id
+                     WHERE rel.line_id = ranked.id AND promise.promised_date >= %(today)s
+                   ) promise ON TRUE
+                 WHERE ranked.uncovered
+              ) forecast
+            """,
+            today=today,
+            late=late,
+            ranked=self._ranked(companies, today=today),
+        )
