@@ -37,7 +37,6 @@
         "views/debt_period_summary_views.xml",
         "views/debt_provision_views.xml",
         "views/res_config_settings_month_end_views.xml",
-        "views/debt_interest_views.xml",
         "views/debt_collection_forecast_views.xml",
         "wizards/debt_statement_wizard_views.xml",
         "wizards/debt_rating_wizard_views.xml",
@@ -56,6 +55,7 @@
         "wizards/debt_followup_send_wizard_views.xml",
         "views/debt_netting_views.xml",
         "wizards/debt_netting_wizard_views.xml",
+        "views/debt_interest_views.xml",
         "views/menus.xml",
         "views/portal_templates.xml",
         "views/portal_minutes_templates.xml",
@@ -81,5 +81,6 @@
         "demo/debt_company_vn_demo.xml",
         "demo/res_company_demo.xml",
         "demo/debt_netting_demo.xml",
+        "demo/debt_month_end_demo.xml",
     ],
 }

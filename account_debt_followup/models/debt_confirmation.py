@@ -38,7 +38,6 @@ class DebtConfirmation(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner",
-        string="Partner",
         required=True,
         index=True,
         tracking=True,

@@ -9,8 +9,8 @@ class DebtNetting(models.Model):
 
     _inherit = "debt.netting"
 
-    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True, copy=False)
-    validated_by_id = fields.Many2one("res.users", string="Validated By", readonly=True, copy=False)
+    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    validated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     @api.model
     def _check_netting_request_rights(self):

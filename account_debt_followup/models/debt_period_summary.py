@@ -25,7 +25,7 @@ class DebtPeriodSummary(models.Model):
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     partner_ref = fields.Char(related="partner_id.ref", string="Partner Code")
     partner_category_ids = fields.Many2many(related="partner_id.category_id", string="Partner Tags")
     user_id = fields.Many2one(
@@ -38,13 +38,13 @@ class DebtPeriodSummary(models.Model):
     date_from = fields.Date(string="From", readonly=True)
     date_to = fields.Date(string="To", readonly=True)
     opening_balance = fields.Monetary(readonly=True, help="Debit minus credit before the period.")
-    opening_debit = fields.Monetary(string="Opening Debit", readonly=True)
-    opening_credit = fields.Monetary(string="Opening Credit", readonly=True)
-    debit = fields.Monetary(string="Debit", readonly=True, help="The debits of the period.")
-    credit = fields.Monetary(string="Credit", readonly=True, help="The credits of the period.")
+    opening_debit = fields.Monetary(readonly=True)
+    opening_credit = fields.Monetary(readonly=True)
+    debit = fields.Monetary(readonly=True, help="The debits of the period.")
+    credit = fields.Monetary(readonly=True, help="The credits of the period.")
     closing_balance = fields.Monetary(readonly=True, help="Debit minus credit on the last day of the period.")
-    closing_debit = fields.Monetary(string="Closing Debit", readonly=True)
-    closing_credit = fields.Monetary(string="Closing Credit", readonly=True)
+    closing_debit = fields.Monetary(readonly=True)
+    closing_credit = fields.Monetary(readonly=True)
 
     # ------------------------------------------------------------------ period
     @api.model

@@ -70,7 +70,6 @@ class DebtProvision(models.Model):
     )
     expense_account_id = fields.Many2one(
         "account.account",
-        string="Expense Account",
         check_company=True,
         compute="_compute_accounts",
         store=True,

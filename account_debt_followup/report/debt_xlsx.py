@@ -166,8 +166,13 @@ class DebtXlsxExport(models.AbstractModel):
             date_from=fields.Date.to_string(date_from),
             date_to=fields.Date.to_string(date_to),
         )
+        names_used = set()
         for company, company_rows in rows.grouped("company_id").items():
-            sheet = self._sheet(workbook, formats, self._sheet_name(company.name), headers, widths)
+            name = self._sheet_name(company.name)
+            if name.lower() in names_used:  # two companies named alike: Excel wants unique names
+                name = self._sheet_name(f"{company.id} {company.name}")
+            names_used.add(name.lower())
+            sheet = self._sheet(workbook, formats, name, headers, widths)
             sheet.write(0, len(headers) + 1, title)
             money = self._money_format(workbook, company.currency_id)
             bold = self._money_format(workbook, company.currency_id, bold=True)

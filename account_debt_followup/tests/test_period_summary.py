@@ -96,11 +96,11 @@ class TestPeriodSummary(DebtFollowupCommon):
             company_id=vn.id,
         )
 
-    def _summary(self, user=None, company=None, period=MARCH):
+    def _summary(self, user=None, company=None, period=None):
         Summary = self.env["debt.period.summary"]
         if user:
             Summary = Summary.with_user(user)
-        return Summary.with_company(company or self.vn).with_context(**period)
+        return Summary.with_company(company or self.vn).with_context(**(MARCH if period is None else period))
 
     def _rows(self, summary=None, domain=()):
         summary = summary if summary is not None else self._summary()
