@@ -213,6 +213,7 @@ class DebtInterestLine(models.Model):
 
     @api.model
     def _line_label(self, item):
+        rate = "%g" % item["rate"]
         return self.env._(
             "Late-payment interest on %(document)s (due %(due)s): %(days)s days from %(date_from)s to "
             "%(date_to)s at %(rate)s%% a year",
@@ -221,5 +222,5 @@ class DebtInterestLine(models.Model):
             days=item["days"],
             date_from=format_date(self.env, item["date_from"]),
             date_to=format_date(self.env, item["date_to"]),
-            rate=f"{item['rate']:g}",
+            rate=rate,
         )

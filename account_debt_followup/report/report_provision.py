@@ -17,6 +17,17 @@ class ReportProvision(models.AbstractModel):
             "doc_ids": docs.ids,
             "doc_model": "debt.provision",
             "docs": docs,
+            "entries": {
+                provision.id: provision.account_id
+                and provision.expense_account_id
+                and self.env._(
+                    "Entry: debit %(expense)s, credit %(provision)s, reversed on the first day of the "
+                    "next period.",
+                    expense=provision.expense_account_id.display_name,
+                    provision=provision.account_id.display_name,
+                )
+                for provision in docs
+            },
             "customers": {
                 provision.id: sorted(
                     provision.line_ids.grouped("partner_id").items(), key=lambda pair: pair[0].name or ""

@@ -241,3 +241,4 @@ class TestProvision(DebtFollowupCommon):
         self.assertIn("Công ty Bến Thành 6,000,000 ₫ 3,000,000 ₫", text)
         self.assertIn("Total 14,500,000 ₫ 7,750,000 ₫", text)
         self.assertIn("100% 1,000,000 ₫", text)
+        self.assertIn("Entry: debit 6426 Provision expenses, credit 2293 Provision for doubtful debts", text)
