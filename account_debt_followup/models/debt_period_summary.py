@@ -1,11 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+
 from dateutil.relativedelta import relativedelta
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from .debt_ledger import RECEIVABLE_PAYABLE
+from .ir_actions_report import PERIOD_SUMMARY
 
 
 class DebtPeriodSummary(models.Model):
@@ -106,8 +110,11 @@ class DebtPeriodSummary(models.Model):
 
     # ------------------------------------------------------------------ buttons
     def _export_domain(self):
-        """The records of the button's call: the selection, or everything the user may see."""
-        return [("id", "in", self.ids)] if self else []
+        """The records of the button's call, as the list shows them: the selection, else the
+        list's search (the web client sends it as ``active_domain``)."""
+        if self:
+            return [("id", "in", self.ids)]
+        return self.env.context.get("active_domain") or []
 
     def _report_data(self):
         date_from, date_to = self._period()
@@ -118,17 +125,14 @@ class DebtPeriodSummary(models.Model):
         }
 
     def action_export_xlsx(self):
-        date_from, date_to = self._period()
-        Export = self.env["debt.xlsx.export"]
-        content = Export._period_summary_xlsx(self._export_domain(), date_from, date_to)
-        return Export._download(
-            content,
-            self.env._(
-                "Summary of Debts %(date_from)s %(date_to)s.xlsx",
-                date_from=fields.Date.to_string(date_from),
-                date_to=fields.Date.to_string(date_to),
-            ),
-        )
+        # the same check as the PDF's, before anything is read (see ir.actions.report)
+        self.env["ir.actions.report"]._debt_check_access(PERIOD_SUMMARY, self.browse(), self.env.companies)
+        query = url_encode({**self._report_data(), "domain": json.dumps(self._export_domain())})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/account_debt_followup/xlsx/period_summary?{query}",
+            "target": "download",
+        }
 
     def action_print_pdf(self):
         return self.env.ref("account_debt_followup.action_report_period_summary").report_action(

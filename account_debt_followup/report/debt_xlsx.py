@@ -6,7 +6,7 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.http import content_disposition
 
-from ..models.ir_actions_report import AGED_BALANCE, STATEMENT
+from ..models.ir_actions_report import AGED_BALANCE, PERIOD_SUMMARY, STATEMENT
 
 
 class DebtXlsxExport(models.AbstractModel):
@@ -142,6 +142,8 @@ class DebtXlsxExport(models.AbstractModel):
         """Summary of debts of a period for ``domain`` (on debt.period.summary): one sheet per
         company, the partners by account with each account's totals."""
         Summary = self.env["debt.period.summary"].with_context(debt_date_from=date_from, debt_date_to=date_to)
+        # the same check as the PDF's, before anything is read (see ir.actions.report)
+        self.env["ir.actions.report"]._debt_check_access(PERIOD_SUMMARY, Summary, self.env.companies)
         names = Summary._amount_field_names()
         rows = Summary.search_fetch(
             domain,

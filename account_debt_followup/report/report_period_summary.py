@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, models
 
-from .report_access import check_debt_report_access
-
 
 class ReportPeriodSummary(models.AbstractModel):
     _name = "report.account_debt_followup.report_period_summary"
@@ -10,6 +8,8 @@ class ReportPeriodSummary(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        """The rows of ``data["domain"]`` (what the list shows) or of ``docids`` for the period
+        of ``data``; the user was checked by ``ir.actions.report._debt_prepare_rendering``."""
         data = data or {}
         Summary = self.env["debt.period.summary"].with_context(
             debt_date_from=data.get("date_from"), debt_date_to=data.get("date_to")
@@ -18,7 +18,6 @@ class ReportPeriodSummary(models.AbstractModel):
         domain = data.get("domain") or ([("id", "in", docids)] if docids else [])
         # search: the rows of the companies the user may see only (record rules)
         rows = Summary.search(domain)
-        check_debt_report_access(self.env, rows.company_id)
         return {
             "doc_ids": rows.ids,
             "doc_model": "debt.period.summary",

@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import io
 import shutil
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import DebtFollowupCommon
 
@@ -59,3 +62,36 @@ class TestMonthEndTours(DebtFollowupCommon, HttpCase):
             "account_debt_followup_period_summary",
             login="tour_accountant",
         )
+
+    def test_summary_xlsx_download(self):
+        self.authenticate("tour_accountant", "tour_accountant")
+        summary = (
+            self.env["debt.period.summary"]
+            .with_user(self.accountant)
+            .with_company(self.vn)
+            .with_context(debt_date_from="2026-03-01", debt_date_to="2026-03-31")
+        )
+        action = summary.with_context(
+            active_domain=[("partner_id", "=", self.an_phat.id)]
+        ).action_export_xlsx()
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response.headers["Content-Type"])
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        self.assertEqual(
+            [cell.value for cell in sheet[2]][:9],
+            ["1310", "KH001", "Công ty An Phát", 11_000_000, 0, 7_500_000, 5_000_000, 13_500_000, 0],
+        )
+        # a billing clerk of the main company gets the main company's rows only: none here
+        new_test_user(self.env, login="tour_other", groups="base.group_user,account.group_account_invoice")
+        self.authenticate("tour_other", "tour_other")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        self.assertEqual(sheet.max_row, 1, "the headers only")
+        # a salesperson without accounting rights: refused
+        new_test_user(self.env, login="tour_seller", groups="base.group_user,sales_team.group_sale_salesman")
+        self.authenticate("tour_seller", "tour_seller")
+        with mute_logger("odoo.http"):
+            response = self.url_open(action["url"])
+        self.assertNotEqual(response.status_code, 200)

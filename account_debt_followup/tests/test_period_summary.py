@@ -6,6 +6,7 @@ that Odoo's l10n_vn pads to four digits: 1310 and 3310)."""
 import io
 import re
 from datetime import date
+from urllib.parse import parse_qs, urlparse
 
 import openpyxl
 from freezegun import freeze_time
@@ -192,9 +193,27 @@ class TestPeriodSummary(DebtFollowupCommon):
 
     def test_xlsx_without_decimals(self):
         summary = self._summary(user=self.billing)
-        action = summary.search([]).action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        action = summary.with_context(
+            active_domain=[("account_type", "=", "asset_receivable")]
+        ).action_export_xlsx()
+        url = urlparse(action["url"])
+        self.assertEqual(url.path, "/account_debt_followup/xlsx/period_summary")
+        self.assertEqual(
+            {key: values[0] for key, values in parse_qs(url.query).items()},
+            {
+                "domain": '[["account_type", "=", "asset_receivable"]]',
+                "date_from": "2026-03-01",
+                "date_to": "2026-03-31",
+            },
+            "the list's search: what the list shows",
+        )
+        content = (
+            self.env["debt.xlsx.export"]
+            .with_user(self.billing)
+            .with_company(self.vn)
+            ._period_summary_xlsx([], date(2026, 3, 1), date(2026, 3, 31))
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
         sheet = book[self.vn.name[:31]]
         values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2, max_col=9)]
         values = [row for row in values if any(row)]
@@ -255,24 +274,35 @@ class TestPeriodSummary(DebtFollowupCommon):
         self.assertFalse(re.search(r"\d[.,]\d{2}(?!\d)", text), "VND amounts have no decimals")
 
     def test_access(self):
-        # a salesperson without accounting rights reads nothing, and cannot print it
+        Report = self.env["ir.actions.report"]
+        name = "account_debt_followup.report_period_summary"
+        data = {"date_from": "2026-03-01", "date_to": "2026-03-31", "domain": []}
+        # a salesperson without accounting rights reads nothing, and cannot print nor export it
         with self.assertRaises(AccessError):
             self._summary(user=self.lan).search([])
-        Report = self.env["report.account_debt_followup.report_period_summary"]
         with self.assertRaises(AccessError):
-            Report.with_user(self.lan).with_company(self.vn)._get_report_values([], dict(MARCH, domain=[]))
+            Report.with_user(self.lan).with_company(self.vn)._render_qweb_html(name, [], data=data)
+        with self.assertRaises(AccessError):
+            self.env["debt.xlsx.export"].with_user(self.lan).with_company(self.vn)._period_summary_xlsx(
+                [], date(2026, 3, 1), date(2026, 3, 31)
+            )
         # a credit controller of the main company only: not the VND company
         with self.assertRaises(AccessError):
             Report.with_user(self.credit_user).with_context(
                 allowed_company_ids=[self.vn.id]
-            )._get_report_values([], {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+            )._render_qweb_html(name, [], data=data)
         rows = self._summary(user=self.credit_user, company=self.company).search([])
         self.assertNotIn(self.vn, rows.company_id)
-        # a billing clerk of the VND company prints it
+        # a billing clerk of the VND company prints it: both accounts, in VND
+        html = Report.with_user(self.billing).with_company(self.vn)._render_qweb_html(name, [], data=data)[0]
+        html = html.decode()
+        self.assertIn("1310", html)
+        self.assertIn("3310", html)
+        self.assertIn('<span class="oe_currency_value">13,500,000</span>\xa0₫', html)
         values = (
-            Report.with_user(self.billing)
+            self.env["report.account_debt_followup.report_period_summary"]
             .with_company(self.vn)
-            ._get_report_values([], {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+            ._get_report_values([], data)
         )
         self.assertEqual([section["account"].code for section in values["sections"]], ["1310", "3310"])
         self.assertEqual(values["sections"][0]["totals"]["closing_debit"], 13_500_000)
