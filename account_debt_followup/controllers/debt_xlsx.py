@@ -8,11 +8,16 @@ from odoo.http import Controller, request, route
 
 
 class DebtXlsxController(Controller):
-    """The XLSX downloads of the statements and the aged balance. The exports check that the
-    user may see what is asked (``ir.actions.report._debt_check_access``) before reading."""
+    """The XLSX downloads of the statements, the aged balance and the summary of debts. The
+    exports check that the user may see what is asked (``ir.actions.report._debt_check_access``)
+    before reading."""
 
     @route("/account_debt_followup/xlsx/statement", type="http", auth="user", methods=["GET"])
-    def debt_xlsx_statement(self, partner_ids="", company_id=None, date=None, **kwargs):
+    def debt_xlsx_statement(
+        self, partner_ids="", company_id=None, date=None, account_type="asset_receivable", **kwargs
+    ):
+        if account_type not in ("asset_receivable", "liability_payable"):
+            raise BadRequest()
         try:
             ids = [int(partner_id) for partner_id in partner_ids.split(",") if partner_id]
             company = (
@@ -23,7 +28,7 @@ class DebtXlsxController(Controller):
             raise BadRequest() from None
         partners = request.env["res.partner"].browse(ids)
         Export = request.env["debt.xlsx.export"]
-        content = Export._statement_xlsx(partners, company, date)
+        content = Export._statement_xlsx(partners, company, date, account_type)
         filename = request.env._("Statements %(date)s.xlsx", date=fields.Date.to_string(date))
         return request.make_response(content, headers=Export._xlsx_response_headers(content, filename))
 
@@ -44,4 +49,22 @@ class DebtXlsxController(Controller):
         )
         content = Export._aged_xlsx(domain, groupby)
         filename = request.env._("Aged Balance.xlsx")
+        return request.make_response(content, headers=Export._xlsx_response_headers(content, filename))
+
+    @route("/account_debt_followup/xlsx/period_summary", type="http", auth="user", methods=["GET"])
+    def debt_xlsx_period_summary(self, domain="[]", date_from=None, date_to=None, **kwargs):
+        try:
+            domain = json.loads(domain)
+            date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        except ValueError:
+            raise BadRequest() from None
+        if not isinstance(domain, list) or not date_from or not date_to:
+            raise BadRequest()
+        Export = request.env["debt.xlsx.export"]
+        content = Export._period_summary_xlsx(domain, date_from, date_to)
+        filename = request.env._(
+            "Summary of Debts %(date_from)s %(date_to)s.xlsx",
+            date_from=fields.Date.to_string(date_from),
+            date_to=fields.Date.to_string(date_to),
+        )
         return request.make_response(content, headers=Export._xlsx_response_headers(content, filename))

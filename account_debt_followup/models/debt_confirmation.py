@@ -3,10 +3,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
-SEQUENCE_CODE = "debt.confirmation"
-PERIOD_FIELDS = {"partner_id", "company_id", "date_from", "date_to"}
+RECEIVABLE = "asset_receivable"
+PERIOD_FIELDS = {"partner_id", "company_id", "date_from", "date_to", "account_type"}
 FIGURE_FIELDS = {"opening_balance", "period_debit", "period_credit", "closing_balance"}
 # Set by the minute's own actions only (the figures from the ledger, the number, sending, the
 # customer's answer): never written over RPC.
@@ -29,9 +28,16 @@ class DebtConfirmation(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    account_type = fields.Selection(
+        [("asset_receivable", "Customer (receivable)"), ("liability_payable", "Supplier (payable)")],
+        string="Debt",
+        required=True,
+        default="asset_receivable",
+        tracking=True,
+        help="A customer's receivable, or a supplier's payable: then the balances are what we owe.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
-        string="Customer",
         required=True,
         index=True,
         tracking=True,
@@ -227,12 +233,15 @@ class DebtConfirmation(models.Model):
                 vals.get("company_id") or self.env.company.id,
                 fields.Date.to_date(vals["date_from"]),
                 fields.Date.to_date(vals["date_to"]),
+                vals.get("account_type") or RECEIVABLE,
             )
             groups[key].append(vals)
-        for (company_id, date_from, date_to), group in groups.items():
+        for (company_id, date_from, date_to, account_type), group in groups.items():
             partners = self.env["res.partner"].browse([vals["partner_id"] for vals in group])
             company = self.env["res.company"].browse(company_id)
-            activities = self.env["debt.statement"]._get_activity(partners, company, date_from, date_to)
+            activities = self.env["debt.statement"]._get_activity(
+                partners, company, date_from, date_to, account_type=account_type
+            )
             for vals in group:
                 # a contact instead of its company has no activity of its own: _check_partners says why
                 if vals["partner_id"] in activities:
@@ -241,26 +250,34 @@ class DebtConfirmation(models.Model):
     def _refresh_figures(self):
         """Recompute the figures of the drafts, one ``_get_activity`` per company and period."""
         drafts = self.filtered(lambda confirmation: confirmation.state == "draft")
-        groups = drafts.grouped(
-            lambda confirmation: (confirmation.company_id, confirmation.date_from, confirmation.date_to)
-        )
         Statement = self.env["debt.statement"]
-        for (company, date_from, date_to), group in groups.items():
-            activities = Statement._get_activity(group.partner_id, company, date_from, date_to)
+        for (company, date_from, date_to, account_type), group in drafts.grouped(
+            lambda confirmation: confirmation._period_key()
+        ).items():
+            activities = Statement._get_activity(
+                group.partner_id, company, date_from, date_to, account_type=account_type
+            )
             for confirmation in group:
                 if confirmation.partner_id.id in activities:
                     # sudo: the figures are the ledger's, written by this method only
                     confirmation.sudo().write(self._figures(activities[confirmation.partner_id.id]))
 
-    @api.model
-    def _create_for_partners(self, partners, company, date_from, date_to):
-        """One draft minute per customer (commercial partner) with a balance or movements in the
-        period; the figures of all of them come from one ``_get_activity``.
+    def _period_key(self):
+        """What one ``_get_activity`` computes the figures of: company, period and debt."""
+        return self.company_id, self.date_from, self.date_to, self.account_type
 
-        :return: ``(confirmations, skipped)``: the customers with nothing to confirm are skipped.
+    @api.model
+    def _create_for_partners(self, partners, company, date_from, date_to, account_type=RECEIVABLE):
+        """One draft minute per customer (commercial partner) with a balance or movements in the
+        period (per supplier, with ``account_type`` payable); the figures of all of them come from
+        one ``_get_activity``.
+
+        :return: ``(confirmations, skipped)``: the partners with nothing to confirm are skipped.
         """
         partners = partners.commercial_partner_id
-        activities = self.env["debt.statement"]._get_activity(partners, company, date_from, date_to)
+        activities = self.env["debt.statement"]._get_activity(
+            partners, company, date_from, date_to, account_type=account_type
+        )
         currency = company.currency_id
         vals_list, skipped_ids = [], []
         for partner_id in partners.ids:
@@ -271,6 +288,7 @@ class DebtConfirmation(models.Model):
             vals_list.append(
                 {
                     "partner_id": partner_id,
+                    "account_type": account_type,
                     "company_id": company.id,
                     "date_from": date_from,
                     "date_to": date_to,
@@ -281,44 +299,6 @@ class DebtConfirmation(models.Model):
         # sudo: the figures and numbers are set here, from the ledger (see _check_audited_fields);
         # the user's right to create minutes was checked above
         return self.sudo().create(vals_list).sudo(False), partners.browse(skipped_ids)
-
-    @api.model
-    def _company_sequence(self, company):
-        """The numbering of ``company``'s minutes: its own, started from the shared one the
-        module installs (companies number their documents apart)."""
-        sequences = self.env["ir.sequence"].search(
-            [("code", "=", SEQUENCE_CODE), ("company_id", "in", [company.id, False])]
-        )
-        own = sequences.filtered(lambda sequence: sequence.company_id == company)[:1]
-        if own:
-            return own
-        if not sequences:
-            raise UserError(
-                self.env._("The numbering of debt confirmations is missing: reinstall the module.")
-            )
-        # sudo: sequences are configured by administrators; the first minute of a company starts
-        # that company's numbering, whoever creates it (a credit controller)
-        own = (
-            sequences[:1]
-            .sudo()
-            .copy(
-                {"company_id": company.id, "name": f"{sequences[:1].name} ({company.name})", "number_next": 1}
-            )
-        )
-        return own.sudo(False)
-
-    @api.model
-    def _next_names(self, company, count):
-        """``count`` new numbers of ``company``'s minutes."""
-        sequence = self._company_sequence(company)
-        if sequence.implementation == "standard" and not sequence.use_date_range:
-            # one query for a whole batch: a standard sequence draws its numbers from the PostgreSQL
-            # sequence named after it (see ir.sequence._next_do)
-            rows = self.env.execute_query(
-                SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
-            )
-            return [sequence.get_next_char(number) for number in sorted(row[0] for row in rows)]
-        return [sequence._next() for _index in range(count)]
 
     # ------------------------------------------------------------------ sending
     def _send_by_email(self):

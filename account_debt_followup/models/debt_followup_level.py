@@ -57,6 +57,12 @@ class DebtFollowupLevel(models.Model):
         help="Automatic: the scheduled action sends it. Otherwise it only shows in the worklist, "
         "for a person to act.",
     )
+    interest_rate = fields.Float(
+        string="Late-Payment Interest (%/year)",
+        digits=(6, 2),
+        help="Interest charged, day by day, on an item from the day it reaches this level, for the "
+        "customers without a rate of their own (Commercial Law 2005, art. 306). 0: none.",
+    )
     join_invoices = fields.Boolean(
         string="Join Open Invoices",
         default=True,
@@ -103,6 +109,11 @@ class DebtFollowupLevel(models.Model):
                         level=level.name,
                     )
                 )
+
+    @api.constrains("interest_rate")
+    def _check_interest_rate(self):
+        if any(level.interest_rate < 0 for level in self):
+            raise ValidationError(self.env._("A late-payment interest rate cannot be negative."))
 
     def _next_level(self):
         """The level after this one in its company, if any."""

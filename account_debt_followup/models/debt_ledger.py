@@ -73,7 +73,7 @@ class DebtLedger(models.AbstractModel):
             for movements and histories, limited to ``date_from``..``date_to`` when given
 
         Columns: ``id, move_id, company_id, root_company_id, partner_id`` (commercial),
-        ``account_type, move_type, move_name, ref, name, payment_id, invoice_user_id, date,
+        ``account_id, account_type, move_type, move_name, ref, name, payment_id, invoice_user_id, date,
         due, days`` (overdue, negative when not due), ``currency_id, company_currency_id,
         balance, amount_currency, residual, residual_currency`` (as of), ``disputed,
         expected_payment_date, followup_level_id``.
@@ -141,7 +141,7 @@ class DebtLedger(models.AbstractModel):
         return SQL(
             """
             SELECT aml.id, aml.move_id, aml.company_id, %(root)s AS root_company_id,
-                   partner.commercial_partner_id AS partner_id, account.account_type,
+                   partner.commercial_partner_id AS partner_id, aml.account_id, account.account_type,
                    move.move_type, move.name AS move_name, move.ref, aml.name, aml.payment_id,
                    move.invoice_user_id, aml.date, COALESCE(aml.date_maturity, aml.date) AS due,
                    %(today)s - COALESCE(aml.date_maturity, aml.date) AS days,
@@ -331,20 +331,21 @@ class DebtLedger(models.AbstractModel):
         }
 
     @api.model
-    def _open_items(self, company, partner_ids, as_of):
-        """The open receivable items of commercial partners as of a date, oldest due first."""
+    def _open_items(self, company, partner_ids, as_of, account_types=RECEIVABLE):
+        """The open receivable (or payable) items of commercial partners as of a date, oldest
+        due first."""
         self._flush()
         return self.env.execute_query_dict(
             SQL(
                 "SELECT * FROM (%s) items ORDER BY due, date, id",
-                self._items(company, partner_ids, as_of=as_of),
+                self._items(company, partner_ids, as_of=as_of, account_types=account_types),
             )
         )
 
     @api.model
-    def _movements(self, company, partner_ids, date_from, date_to):
-        """The balance of commercial partners before ``date_from`` and their receivable items
-        dated from ``date_from`` to ``date_to``, with two queries.
+    def _movements(self, company, partner_ids, date_from, date_to, account_types=RECEIVABLE):
+        """The balance of commercial partners before ``date_from`` and their receivable (or
+        payable) items dated from ``date_from`` to ``date_to``, with two queries.
 
         :return: ``({partner_id: opening balance}, [item rows, by date])``
         """
@@ -353,7 +354,13 @@ class DebtLedger(models.AbstractModel):
             self.env.execute_query(
                 SQL(
                     "SELECT partner_id, SUM(balance) FROM (%s) items GROUP BY partner_id",
-                    self._items(company, partner_ids, open_only=False, date_to=date_from - timedelta(days=1)),
+                    self._items(
+                        company,
+                        partner_ids,
+                        open_only=False,
+                        date_to=date_from - timedelta(days=1),
+                        account_types=account_types,
+                    ),
                 )
             )
         )
@@ -361,7 +368,13 @@ class DebtLedger(models.AbstractModel):
             SQL(
                 "SELECT * FROM (%s) items ORDER BY date, id",
                 self._items(
-                    company, partner_ids, open_only=False, date_from=date_from, date_to=date_to, today=date_to
+                    company,
+                    partner_ids,
+                    open_only=False,
+                    date_from=date_from,
+                    date_to=date_to,
+                    today=date_to,
+                    account_types=account_types,
                 ),
             )
         )

@@ -8,6 +8,9 @@ try:
 except ImportError:  # Odoo logs it already, and writes no amount in words either
     num2words = None
 
+RECEIVABLE = "asset_receivable"
+PAYABLE = "liability_payable"
+
 
 class DebtStatement(models.AbstractModel):
     """Builds customer statements: open items with aging, or the activity of a period.
@@ -39,8 +42,9 @@ class DebtStatement(models.AbstractModel):
         return len(bounds) + 1
 
     @api.model
-    def _get_open_items(self, partners, company, date):
-        """Open receivable items of ``partners`` (commercial) in ``company`` on ``date``.
+    def _get_open_items(self, partners, company, date, account_type=RECEIVABLE):
+        """Open receivable items of ``partners`` (commercial) in ``company`` on ``date``; with
+        ``account_type`` payable, the suppliers' open payable items, signed as what we owe.
 
         :return: ``{partner_id: {currency: section}}`` where a section has the items, the total
             due, the total overdue and the aging buckets, in that currency; and, per partner,
@@ -49,7 +53,11 @@ class DebtStatement(models.AbstractModel):
         partner_ids = partners.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        rows = self.env["debt.ledger"]._open_items(company, partner_ids, as_of=date)
+        rows = self.env["debt.ledger"]._open_items(
+            company, partner_ids, as_of=date, account_types=(account_type,)
+        )
+        if account_type == PAYABLE:
+            rows = [self._owed_by_us(row) for row in rows]
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows}).with_prefetch()
         currency_of = {currency.id: currency for currency in currencies}
         bounds = company._debt_aging_bounds()
@@ -90,12 +98,25 @@ class DebtStatement(models.AbstractModel):
         return result
 
     @api.model
+    def _owed_by_us(self, row):
+        """A payable row with its amounts signed as what we owe the supplier."""
+        return dict(
+            row,
+            **{
+                name: -row[name]
+                for name in ("balance", "amount_currency", "residual", "residual_currency")
+                if name in row
+            },
+        )
+
+    @api.model
     def _item_kinds(self):
         """The labels of the items' kinds, translated once per statement rather than per item."""
         return {
             "payment": self.env._("Payment"),
             "refund": self.env._("Credit Note"),
             "invoice": self.env._("Invoice"),
+            "bill": self.env._("Bill"),
             "entry": self.env._("Entry"),
         }
 
@@ -103,20 +124,28 @@ class DebtStatement(models.AbstractModel):
     def _item_kind(self, row, kinds):
         if row["payment_id"] or row["move_type"] == "entry" and row["balance"] < 0:
             return kinds["payment"]
-        if row["move_type"] == "out_refund":
+        if row["move_type"] in ("out_refund", "in_refund"):
             return kinds["refund"]
         if row["move_type"] == "out_invoice":
             return kinds["invoice"]
+        if row["move_type"] == "in_invoice":
+            return kinds["bill"]
         return kinds["entry"]
 
     @api.model
-    def _get_activity(self, partners, company, date_from, date_to):
+    def _get_activity(self, partners, company, date_from, date_to, account_type=RECEIVABLE):
         """Opening balance on ``date_from``, the receivable movements up to ``date_to`` and the
-        closing balance, per commercial partner, in company currency, from the ledger."""
+        closing balance, per commercial partner, in company currency, from the ledger; with
+        ``account_type`` payable, the suppliers' payables, signed as what we owe."""
         partner_ids = partners.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        opening, rows = self.env["debt.ledger"]._movements(company, partner_ids, date_from, date_to)
+        opening, rows = self.env["debt.ledger"]._movements(
+            company, partner_ids, date_from, date_to, account_types=(account_type,)
+        )
+        if account_type == PAYABLE:
+            opening = {partner_id: -balance for partner_id, balance in opening.items()}
+            rows = [self._owed_by_us(row) for row in rows]
         result = {
             pid: {"opening": opening.get(pid, 0.0), "lines": [], "closing": opening.get(pid, 0.0)}
             for pid in partner_ids

@@ -11,7 +11,13 @@ LETTER = "account_debt_followup.report_followup_letter"
 NETTING = "account_debt_followup.report_netting"
 CONFIRMATION = "account_debt_followup.report_debt_confirmation"
 AGED_BALANCE = "account_debt_followup.report_aged_balance"
-DEBT_REPORTS = {STATEMENT, LETTER, NETTING, CONFIRMATION, AGED_BALANCE}
+PERIOD_SUMMARY = "account_debt_followup.report_period_summary"
+PROVISION = "account_debt_followup.report_provision"
+DEBT_REPORTS = {STATEMENT, LETTER, NETTING, CONFIRMATION, AGED_BALANCE, PERIOD_SUMMARY, PROVISION}
+# the reports of a list's lines: what the list shows when nothing is selected, one document
+LIST_REPORTS = {AGED_BALANCE, PERIOD_SUMMARY}
+# the company's own books: never a portal user's
+STAFF_REPORTS = LIST_REPORTS | {PROVISION}
 # what a customer may see of its own documents: a minute once it was sent to it
 PORTAL_STATES = {NETTING: ("posted",), CONFIRMATION: ("sent", "confirmed", "disputed")}
 
@@ -28,7 +34,7 @@ class IrActionsReport(models.Model):
     def _debt_one_record_per_run(self):
         """Reports rendered one record per wkhtmltopdf run then merged: the wkhtmltopdf of Debian
         (unpatched Qt) fails to render several documents in one run."""
-        return DEBT_REPORTS - {AGED_BALANCE}
+        return DEBT_REPORTS - LIST_REPORTS
 
     # ------------------------------------------------------------------ rendering
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
@@ -89,7 +95,7 @@ class IrActionsReport(models.Model):
         if report.model == "res.partner":
             records = records.commercial_partner_id
         ids = list(dict.fromkeys(records.ids))
-        if not ids and report.report_name != AGED_BALANCE:
+        if not ids and report.report_name not in LIST_REPORTS:
             # the web client asked without ids: a blank document would hide the mistake
             raise UserError(self.env._("Nothing to print: no customer or minute was given."))
         sudo_needed = self._debt_check_access(report.report_name, records.sudo(False), companies)
@@ -130,7 +136,7 @@ class IrActionsReport(models.Model):
             return False
         # a portal user: its own commercial partner's customer documents, once sent
         own = user.partner_id.commercial_partner_id
-        if report_name == AGED_BALANCE or not records:
+        if report_name in STAFF_REPORTS or not records:
             raise refused
         records_sudo = records.sudo()
         partners = records_sudo if records._name == "res.partner" else records_sudo.partner_id

@@ -3,10 +3,10 @@ import io
 
 import xlsxwriter
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.http import content_disposition
 
-from ..models.ir_actions_report import AGED_BALANCE, STATEMENT
+from ..models.ir_actions_report import AGED_BALANCE, PERIOD_SUMMARY, STATEMENT
 
 
 class DebtXlsxExport(models.AbstractModel):
@@ -44,19 +44,20 @@ class DebtXlsxExport(models.AbstractModel):
         return sheet
 
     @api.model
-    def _statement_xlsx(self, partners, company, date):
-        """Open items of ``partners`` on ``date``: one sheet per currency."""
+    def _statement_xlsx(self, partners, company, date, account_type="asset_receivable"):
+        """Open items of ``partners`` on ``date`` (suppliers': what we owe, with ``account_type``
+        payable): one sheet per currency."""
         partners = partners.commercial_partner_id
         # the same check as the statement's PDF, before anything is read (see ir.actions.report)
         if self.env["ir.actions.report"]._debt_check_access(STATEMENT, partners, company):
             # sudo: a portal user's own statement, checked just above; its rights do not cover the
             # currencies and names read
-            return self.sudo()._write_statement_xlsx(partners.sudo(), company.sudo(), date)
-        return self._write_statement_xlsx(partners, company, date)
+            return self.sudo()._write_statement_xlsx(partners.sudo(), company.sudo(), date, account_type)
+        return self._write_statement_xlsx(partners, company, date, account_type)
 
     @api.model
-    def _write_statement_xlsx(self, partners, company, date):
-        items = self.env["debt.statement"]._get_open_items(partners, company, date)
+    def _write_statement_xlsx(self, partners, company, date, account_type="asset_receivable"):
+        items = self.env["debt.statement"]._get_open_items(partners, company, date, account_type=account_type)
         by_currency = {}
         for partner in partners.commercial_partner_id:
             for currency, section in items.get(partner.id, {}).items():
@@ -64,7 +65,7 @@ class DebtXlsxExport(models.AbstractModel):
                     by_currency.setdefault(currency, []).append((partner, section))
         buffer, workbook, formats = self._workbook()
         headers = [
-            self.env._("Customer"),
+            self.env._("Customer") if account_type == "asset_receivable" else self.env._("Supplier"),
             self.env._("Document"),
             self.env._("Reference"),
             self.env._("Date"),
@@ -135,6 +136,77 @@ class DebtXlsxExport(models.AbstractModel):
             self._sheet(workbook, formats, self.env._("Aged Balance"), headers, widths)
         workbook.close()
         return buffer.getvalue()
+
+    @api.model
+    def _period_summary_xlsx(self, domain, date_from, date_to):
+        """Summary of debts of a period for ``domain`` (on debt.period.summary): one sheet per
+        company, the partners by account with each account's totals."""
+        Summary = self.env["debt.period.summary"].with_context(debt_date_from=date_from, debt_date_to=date_to)
+        # the same check as the PDF's, before anything is read (see ir.actions.report)
+        self.env["ir.actions.report"]._debt_check_access(PERIOD_SUMMARY, Summary, self.env.companies)
+        names = Summary._amount_field_names()
+        rows = Summary.search_fetch(
+            domain,
+            ["company_id", "account_id", "partner_id", *names],
+            order="company_id, account_id, partner_id",
+        )
+        headers = [
+            self.env._("Account"),
+            self.env._("Partner Code"),
+            self.env._("Partner"),
+            self.env._("Opening Debit"),
+            self.env._("Opening Credit"),
+            self.env._("Debit"),
+            self.env._("Credit"),
+            self.env._("Closing Debit"),
+            self.env._("Closing Credit"),
+        ]
+        widths = [12, 14, 36] + [16] * len(names)
+        buffer, workbook, formats = self._workbook()
+        title = self.env._(
+            "Summary of Debts %(date_from)s - %(date_to)s",
+            date_from=fields.Date.to_string(date_from),
+            date_to=fields.Date.to_string(date_to),
+        )
+        names_used = set()
+        for company, company_rows in rows.grouped("company_id").items():
+            name = self._sheet_name(company.name)
+            if name.lower() in names_used:  # two companies named alike: Excel wants unique names
+                name = self._sheet_name(f"{company.id} {company.name}")
+            names_used.add(name.lower())
+            sheet = self._sheet(workbook, formats, name, headers, widths)
+            sheet.write(0, len(headers) + 1, title)
+            money = self._money_format(workbook, company.currency_id)
+            bold = self._money_format(workbook, company.currency_id, bold=True)
+            row = 1
+            for account, account_rows in company_rows.grouped("account_id").items():
+                totals = [0.0] * len(names)
+                for line in account_rows:
+                    sheet.write(row, 0, account.code or "")
+                    sheet.write(row, 1, line.partner_id.ref or "")
+                    sheet.write(row, 2, line.partner_id.name or "")
+                    for column, name in enumerate(names):
+                        sheet.write_number(row, 3 + column, line[name], money)
+                        totals[column] += line[name]
+                    row += 1
+                sheet.write(row, 0, account.code or "", formats["total"])
+                sheet.write(
+                    row, 2, self.env._("Total %(account)s", account=account.display_name), formats["total"]
+                )
+                for column, amount in enumerate(totals):
+                    sheet.write_number(row, 3 + column, amount, bold)
+                row += 2
+        if not rows:
+            self._sheet(workbook, formats, self.env._("Summary of Debts"), headers, widths)
+        workbook.close()
+        return buffer.getvalue()
+
+    @api.model
+    def _sheet_name(self, name):
+        """A worksheet name Excel accepts: 31 characters at most, none of ``[]:*?/\\``."""
+        for char in "[]:*?/\\":
+            name = name.replace(char, " ")
+        return name[:31]
 
     @api.model
     def _xlsx_response_headers(self, content, filename):

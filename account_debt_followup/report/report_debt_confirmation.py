@@ -14,11 +14,11 @@ class ReportDebtConfirmation(models.AbstractModel):
         Statement = self.env["debt.statement"]
         Confirmation = self.env["debt.confirmation"]
         activities, changed = {}, {}
-        groups = docs.grouped(
-            lambda confirmation: (confirmation.company_id, confirmation.date_from, confirmation.date_to)
-        )
-        for (company, date_from, date_to), group in groups.items():
-            by_partner = Statement._get_activity(group.partner_id, company, date_from, date_to)
+        groups = docs.grouped(lambda confirmation: confirmation._period_key())
+        for (company, date_from, date_to, account_type), group in groups.items():
+            by_partner = Statement._get_activity(
+                group.partner_id, company, date_from, date_to, account_type=account_type
+            )
             for confirmation in group:
                 activity = by_partner[confirmation.partner_id.id]
                 activities[confirmation.id] = activity

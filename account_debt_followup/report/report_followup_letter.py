@@ -37,4 +37,6 @@ class ReportFollowupLetter(models.AbstractModel):
             },
             "today": today,
             "bank_accounts": company.partner_id.bank_ids,
+            # late-payment interest accrued on the open items and not charged yet
+            "interest": self.env["debt.interest.line"]._accrued(company, partners, today),
         }

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 
+from ..models.debt_statement import PAYABLE, RECEIVABLE
+
 
 class ReportStatement(models.AbstractModel):
     _name = "report.account_debt_followup.report_statement"
@@ -15,6 +17,7 @@ class ReportStatement(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids).commercial_partner_id.with_company(company)
         date_to = fields.Date.to_date(data.get("date_to")) or fields.Date.context_today(self)
         Statement = self.env["debt.statement"]
+        account_type = PAYABLE if data.get("account_type") == PAYABLE else RECEIVABLE
         values = {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
@@ -22,6 +25,7 @@ class ReportStatement(models.AbstractModel):
             "company": company,
             "date_to": date_to,
             "activity": bool(data.get("date_from")),
+            "supplier": data.get("account_type") == PAYABLE,
             "amount_in_words": Statement._amount_in_words,
             "bank_accounts": company.partner_id.bank_ids,
             **Statement._document_labels(partners, company),
@@ -29,7 +33,11 @@ class ReportStatement(models.AbstractModel):
         if values["activity"]:
             date_from = fields.Date.to_date(data["date_from"])
             values["date_from"] = date_from
-            values["activities"] = Statement._get_activity(partners, company, date_from, date_to)
+            values["activities"] = Statement._get_activity(
+                partners, company, date_from, date_to, account_type=account_type
+            )
         else:
-            values["open_items"] = Statement._get_open_items(partners, company, date_to)
+            values["open_items"] = Statement._get_open_items(
+                partners, company, date_to, account_type=account_type
+            )
         return values

@@ -93,6 +93,38 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id,
         )
 
+    @classmethod
+    def _setup_vn_company(cls, name="Công ty TNHH Thương mại Sao Mai"):
+        """A company in VND (no decimals) with the Vietnamese chart of accounts of ``l10n_vn``
+        (131 receivable, 331 payable). ``tools/test.sh`` installs ``l10n_vn``: without it the
+        test fails, it is not skipped."""
+        module = cls.env["ir.module.module"]._get("l10n_vn")
+        if module.state != "installed":
+            raise AssertionError("l10n_vn is not installed in the test database: tools/test.sh installs it.")
+        vnd = cls.env.ref("base.VND")
+        vnd.active = True
+        return cls._create_company(name=name, country_id=cls.env.ref("base.vn").id, currency_id=vnd.id)
+
+    @classmethod
+    def _create_payment(cls, partner, amount, date, payment_type="inbound", company=None):
+        """A payment registered without matching any invoice (an advance, an unapplied payment)."""
+        company = company or cls.company
+        payment = (
+            cls.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": payment_type,
+                    "partner_type": "customer" if payment_type == "inbound" else "supplier",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": fields.Date.to_date(date),
+                }
+            )
+        )
+        payment.action_post()
+        return payment
+
     # ------------------------------------------------------------------ builders
     @classmethod
     def _create_invoice(

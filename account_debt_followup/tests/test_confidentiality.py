@@ -41,6 +41,7 @@ class TestCompanyRules(DebtFollowupCommon):
             }
         )
         B["debt.credit.guard"]._touch({(customer.id, cls.company_b.id)})
+        provision = B["debt.provision"].create({"company_id": cls.company_b.id, "date": "2024-06-30"})
         cls.records_b = {
             "debt.credit.rule": B["debt.credit.rule"].create(
                 {"name": "B rule", "company_id": cls.company_b.id}
@@ -91,6 +92,25 @@ class TestCompanyRules(DebtFollowupCommon):
                     "date_from": "2024-01-01",
                     "date_to": "2024-06-30",
                 }
+            ),
+            "debt.provision": provision,
+            "debt.provision.line": B["debt.provision.line"].create(
+                {"provision_id": provision.id, "partner_id": customer.id, "move_line_id": receivable.id}
+            ),
+            "debt.interest.line": B["debt.interest.line"].create(
+                {
+                    "company_id": cls.company_b.id,
+                    "partner_id": customer.id,
+                    "move_line_id": receivable.id,
+                    "invoice_id": invoice.id,
+                    "date_from": "2024-06-01",
+                    "date_to": "2024-06-30",
+                    "amount": 1.0,
+                }
+            ),
+            "debt.period.summary": B["debt.period.summary"].search([("company_id", "=", cls.company_b.id)]),
+            "debt.collection.forecast": B["debt.collection.forecast"].search(
+                [("company_id", "=", cls.company_b.id)]
             ),
             "debt.kpi": B["debt.kpi"].search([("company_id", "=", cls.company_b.id)]),
             "debt.aged.balance": B["debt.aged.balance"].search([("company_id", "=", cls.company_b.id)]),
@@ -195,7 +215,7 @@ class TestDocumentsAndRoutes(DebtFollowupCommon, HttpCase):
 
         cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
         cls.clerk = new_test_user(
-            cls.env, login="billing_clerk", groups="base.group_user,account.group_account_invoice"
+            cls.env, login="billing_clerk_routes", groups="base.group_user,account.group_account_invoice"
         )
         cls.salesman.groups_id += cls.env.ref("base.group_partner_manager")  # edits contacts
         cls.credit_user_b = new_test_user(

@@ -51,17 +51,23 @@ class TestReportAccess(DebtFollowupCommon, HttpCase):
             groups="base.group_user,sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
-        # cls.billing_clerk (account.group_account_invoice) comes from the common fixtures
+        cls.billing_clerk = new_test_user(
+            cls.env,
+            login="billing_clerk_documents",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+        )
         cls.portal_alpha = cls._portal_user("portal_alpha_access", cls.alpha)
         cls.portal_beta = cls._portal_user("portal_beta_access", cls.beta)
 
         Confirmation = cls.env["debt.confirmation"]
         period = {"date_from": days_ago(90), "date_to": cls.today, "company_id": cls.company.id}
         cls.alpha_sent = Confirmation.create(dict(period, partner_id=cls.alpha.id))
-        cls.alpha_sent.sudo().state = "sent"  # as sending it does
+        # sudo: the state of a minute is set by its buttons only (an audit record); sent here
+        cls.alpha_sent.sudo().state = "sent"
         cls.alpha_draft = Confirmation.create(dict(period, partner_id=cls.alpha.id))
         cls.beta_sent = Confirmation.create(dict(period, partner_id=cls.beta.id))
-        cls.beta_sent.sudo().state = "sent"  # as sending it does
+        cls.beta_sent.sudo().state = "sent"
 
         # a second company, in VND with 0 decimals, where only some users work
         cls.vnd = cls.env.ref("base.VND")

@@ -9,3 +9,5 @@ from . import debt_netting_wizard_line
 from . import debt_rating_wizard
 from . import debt_statement_wizard
 from . import debt_aged_balance_wizard
+from . import debt_period_summary_wizard
+from . import debt_interest_wizard

@@ -12,7 +12,20 @@ class DebtConfirmationWizard(models.TransientModel):
     _name = "debt.confirmation.wizard"
     _description = "Create Debt Confirmations"
 
-    partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
+    scope = fields.Selection(
+        [("selected", "The partners chosen"), ("all", "Every partner with a balance (year end)")],
+        required=True,
+        default="selected",
+        help="Every partner with a balance: one minute per customer with a receivable balance and one "
+        "per supplier with a payable balance on the last day of the period.",
+    )
+    account_type = fields.Selection(
+        [("asset_receivable", "Customers (receivable)"), ("liability_payable", "Suppliers (payable)")],
+        string="Debt",
+        required=True,
+        default="asset_receivable",
+    )
+    partner_ids = fields.Many2many("res.partner", string="Partners")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     date_from = fields.Date(string="From", required=True, default=lambda self: self._default_dates()[0])
     date_to = fields.Date(string="To", required=True, default=lambda self: self._default_dates()[1])
@@ -38,9 +51,7 @@ class DebtConfirmationWizard(models.TransientModel):
         self.ensure_one()
         if self.date_from > self.date_to:
             raise UserError(self.env._("The period cannot end before it starts."))
-        confirmations, skipped = self.env["debt.confirmation"]._create_for_partners(
-            self.partner_ids, self.company_id, self.date_from, self.date_to
-        )
+        confirmations, skipped = self._create_confirmations()
         lines = [self.env._("Debt confirmations created: %(count)s.", count=len(confirmations))]
         if skipped:
             lines.append(
@@ -73,6 +84,37 @@ class DebtConfirmationWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _create_confirmations(self):
+        """The minutes of the partners chosen, or of every partner with a balance on the last day
+        of the period, customers and suppliers (from the ledger).
+
+        :return: ``(confirmations, skipped partners)``
+        """
+        Confirmation = self.env["debt.confirmation"]
+        Partner = self.env["res.partner"]
+        if self.scope == "selected":
+            if not self.partner_ids:
+                raise UserError(self.env._("Choose the partners to confirm the debts of."))
+            return Confirmation._create_for_partners(
+                self.partner_ids,
+                self.company_id,
+                self.date_from,
+                self.date_to,
+                account_type=self.account_type,
+            )
+        confirmations, skipped = Confirmation, Partner
+        Ledger = self.env["debt.ledger"]
+        for account_type in ("asset_receivable", "liability_payable"):
+            partners = Partner.browse(
+                Ledger._partners_with_balance(self.company_id, self.date_to, account_type)
+            )
+            created, left = Confirmation._create_for_partners(
+                partners, self.company_id, self.date_from, self.date_to, account_type=account_type
+            )
+            confirmations |= created
+            skipped |= left
+        return confirmations, skipped
 
     def action_open_confirmations(self):
         self.ensure_one()

@@ -65,7 +65,10 @@ class DebtNettingWizard(models.TransientModel):
                 raise UserError(self.env._("Net the receivables and payables of one partner at a time."))
             values["partner_id"] = partners.id
         if values.get("partner_id"):
-            self.env["debt.netting"]._check_netting_rights()
+            if context.get("debt_netting_request"):  # requested, validated by an accountant
+                self.env["debt.netting"]._check_netting_request_rights()
+            else:
+                self.env["debt.netting"]._check_netting_rights()
             partner = self.env["res.partner"].browse(values["partner_id"]).commercial_partner_id
             values["partner_id"] = partner.id
             company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
@@ -152,6 +155,27 @@ class DebtNettingWizard(models.TransientModel):
     def _compute_amount(self):
         for wizard in self:
             wizard.amount = min(wizard.receivable_total, wizard.payable_total)
+
+    def action_request(self):
+        """Request the netting: an accountant validates and posts it."""
+        self.ensure_one()
+        netting = self.env["debt.netting"]._request_netting(
+            self.partner_id,
+            self.company_id,
+            self.currency_id,
+            self.date,
+            self.journal_id,
+            self.line_ids.filtered("selected").move_line_id,
+            self.amount,
+            note=self.note,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "debt.netting",
+            "res_id": netting.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def action_confirm(self):
         """Create and post the netting, then show it."""

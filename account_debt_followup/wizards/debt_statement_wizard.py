@@ -19,6 +19,12 @@ class DebtStatementWizard(models.TransientModel):
         required=True,
         default="open_items",
     )
+    account_type = fields.Selection(
+        [("asset_receivable", "Customers (receivable)"), ("liability_payable", "Suppliers (payable)")],
+        string="Statement of",
+        required=True,
+        default="asset_receivable",
+    )
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="On", required=True, default=fields.Date.context_today)
     result = fields.Html(readonly=True)
@@ -36,8 +42,13 @@ class DebtStatementWizard(models.TransientModel):
         if self.statement_type == "activity":
             if not self.date_from or self.date_from > self.date_to:
                 raise UserError(self.env._("An activity statement needs a start date before its end date."))
-            return {"company_id": self.company_id.id, "date_from": self.date_from, "date_to": self.date_to}
-        return {"company_id": self.company_id.id, "date_to": self.date_to}
+            return {
+                "company_id": self.company_id.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "account_type": self.account_type,
+            }
+        return {"company_id": self.company_id.id, "date_to": self.date_to, "account_type": self.account_type}
 
     def action_print(self):
         """The statements as a PDF, one customer after the other (rendered one at a time, see
@@ -60,6 +71,7 @@ class DebtStatementWizard(models.TransientModel):
                 "partner_ids": ",".join(str(partner_id) for partner_id in partners.ids),
                 "company_id": self.company_id.id,
                 "date": fields.Date.to_string(self.date_to),
+                "account_type": self.account_type,
             }
         )
         return {
