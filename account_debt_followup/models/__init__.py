@@ -4,6 +4,7 @@ from . import account_payment
 from . import debt_aged_balance
 from . import debt_collection_forecast
 from . import debt_confirmation
+from . import debt_confirmation_send
 from . import debt_confirmation_numbering
 from . import debt_credit_approval
 from . import debt_credit_guard
@@ -34,6 +35,8 @@ from . import res_partner
 from . import res_partner_credit
 from . import res_partner_debt_confirmation
 from . import res_partner_followup
+from . import res_partner_followup_run
+from . import res_partner_followup_send
 from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating

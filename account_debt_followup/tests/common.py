@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import contextlib
 import io
 import logging
 import shutil
 import socket
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import odoo
@@ -228,6 +230,11 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         port = odoo.tools.config["http_port"]
         self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         self._mute_known_wkhtmltopdf_notice()
+        # One static file first, alone: Odoo reads every manifest on the first one, and doing
+        # that in wkhtmltopdf's parallel requests fails now and then on Python 3.11.7
+        # ("SystemError: AST constructor recursion depth mismatch", an error logged by the server).
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/web/static/img/favicon.ico", timeout=30).close()
 
     def _render_real_pdfs_in_requests(self):
         """Let wkhtmltopdf run in the HTTP requests of an ``HttpCase`` (tests get HTML otherwise).

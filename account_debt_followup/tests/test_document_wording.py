@@ -85,8 +85,12 @@ class TestDocumentWording(DebtFollowupCommon):
         self.assertEqual(usd, "One Thousand, Eight Hundred US Dollars and Fifty Cents")
 
     def test_history_channels_are_words(self):
-        history = self.env["debt.followup.history"].sudo().create(  # made by the system, read-only to users
-            {"partner_id": self.customer.id, "company_id": self.company.id, "channels": "letter, email"}
+        history = (
+            self.env["debt.followup.history"]
+            .sudo()
+            .create(  # made by the system, read-only to users
+                {"partner_id": self.customer.id, "company_id": self.company.id, "channels": "letter, email"}
+            )
         )
         self.assertEqual(history.channels_label, "Letter, Email")
         self.assertEqual(history.with_context(lang="vi_VN").channels_label.count(","), 1)
