@@ -43,3 +43,4 @@ from . import res_partner_rating
 from . import sale_order
 from . import sale_order_line
 from . import res_partner_netting
+from . import res_partner_credit_guard

@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 INVOICE_STAGE = "check_invoice_posting"
+# the documents of a sale on credit the invoice gate checks: customer invoices and sales receipts
+DEBT_SALE_TYPES = ("out_invoice", "out_receipt")
 
 
 class AccountMove(models.Model):
@@ -22,26 +24,77 @@ class AccountMove(models.Model):
 
     def _debt_new_sale_amount(self):
         """The part of this customer invoice no confirmed sales order brought, in company
-        currency, taxes included: its product lines not invoicing a confirmed order's line."""
+        currency, taxes included.
+
+        A product line is covered by the order lines it invoices only when they are confirmed,
+        of this invoice's customer, and up to what they still have to invoice (their amount with
+        taxes for the larger of the quantities ordered and delivered, less what other posted
+        invoices took of them): anything above, or a line linked to another customer's order,
+        is a new sale."""
         self.ensure_one()
-        # sudo: a billing clerk posts invoices of orders they may not read
-        lines = self.sudo().invoice_line_ids.filtered(
-            lambda line: (
-                line.display_type == "product"
-                and not any(sale_line.order_id.state == "sale" for sale_line in line.sale_line_ids)
-            )
-        )
-        amount = sum(lines.mapped("price_total"))
         if not self.amount_total:
             return 0.0
+        # sudo: a billing clerk posts invoices of orders they may not read
+        invoice = self.sudo()
+        currency, company = invoice.currency_id, invoice.company_id
+        date = invoice.invoice_date or fields.Date.context_today(self)
+        remaining = {}  # {sale line: what it may still bring to an invoice, in invoice currency}
+        amount = 0.0
+        for line in invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
+            sale_lines = line.sale_line_ids.filtered(
+                lambda sl, inv=invoice: (
+                    sl.order_id.state == "sale"
+                    and sl.order_id.partner_id.commercial_partner_id == inv.commercial_partner_id
+                    and sl.company_id.root_id == inv.company_id.root_id
+                )
+            )
+            if currency.compare_amounts(line.price_total, 0.0) <= 0:
+                # a deduction (a down payment taken back) lowers the new sale unless an order brought it
+                amount += 0.0 if sale_lines else line.price_total
+                continue
+            covered = 0.0
+            for sale_line in sale_lines:
+                if sale_line not in remaining:
+                    remaining[sale_line] = invoice._debt_left_to_invoice(sale_line, date)
+                part = min(remaining[sale_line], line.price_total - covered)
+                if part > 0:
+                    covered += part
+                    remaining[sale_line] -= part
+            amount += line.price_total - covered
         # at the invoice's own rate, as the exposure counts it
-        return self.company_id.currency_id.round(amount * abs(self.amount_total_signed) / self.amount_total)
+        return company.currency_id.round(amount * abs(invoice.amount_total_signed) / invoice.amount_total)
+
+    def _debt_left_to_invoice(self, sale_line, date):
+        """What ``sale_line`` may still bring to this invoice, taxes included, in the invoice's
+        currency: its amount for max(ordered, delivered) (a down payment: its order's total),
+        less what the other posted customer invoices and credit notes took of it."""
+        self.ensure_one()
+        order = sale_line.order_id
+        if sale_line.is_downpayment:
+            total = order.amount_total
+        else:
+            total = sale_line.price_reduce_taxinc * max(sale_line.product_uom_qty, sale_line.qty_delivered)
+        total = order.currency_id._convert(total, self.currency_id, self.company_id, date)
+        invoiced = 0.0
+        for aml in sale_line.invoice_lines:
+            move = aml.move_id
+            if (
+                move == self
+                or move.state != "posted"
+                or move.move_type not in DEBT_SALE_TYPES + ("out_refund",)
+            ):
+                continue
+            sign = -1 if move.move_type == "out_refund" else 1
+            invoiced += sign * move.currency_id._convert(
+                aml.price_total, self.currency_id, self.company_id, date
+            )
+        return max(total - invoiced, 0.0)
 
     def _debt_credit_check_invoices(self):
         """Check the posted customer invoices of ``self`` against the rules that apply at
         invoice posting: refuse the posting when a rule blocks, unless a credit manager posts
         (the invoice's chatter then keeps the rules overridden); log the warnings."""
-        invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.partner_id)
+        invoices = self.filtered(lambda move: move.move_type in DEBT_SALE_TYPES and move.partner_id)
         if not invoices:
             return
         Rule = self.env["debt.credit.rule"]

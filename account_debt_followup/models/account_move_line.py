@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class AccountMoveLine(models.Model):
@@ -27,3 +29,40 @@ class AccountMoveLine(models.Model):
                         "Say why %(item)s is excluded from the follow-up.", item=line.move_name or line.name
                     )
                 )
+
+    def write(self, vals):
+        if {"followup_excluded", "followup_exclusion_reason"} & set(vals):
+            # Excluding an item (disputed) takes it out of the overdue rules of credit control:
+            # a decision of credit control, kept in the chatter of the entry.
+            if not self.env.su and not self.env.user.has_group("account_debt_followup.group_credit_user"):
+                raise AccessError(
+                    self.env._("Only credit control can exclude an item from the follow-up or change why.")
+                )
+            changed = self.filtered(
+                lambda line: (
+                    line.followup_excluded != vals.get("followup_excluded", line.followup_excluded)
+                    or (line.followup_exclusion_reason or "")
+                    != (vals.get("followup_exclusion_reason", line.followup_exclusion_reason) or "")
+                )
+            )
+            result = super().write(vals)
+            for line in changed:
+                if line.followup_excluded:
+                    note = self.env._(
+                        "%(user)s excluded %(item)s from the follow-up: %(reason)s",
+                        user=self.env.user.name,
+                        item=line.name or line.move_name,
+                        reason=line.followup_exclusion_reason,
+                    )
+                else:
+                    note = self.env._(
+                        "%(user)s brought %(item)s back into the follow-up.",
+                        user=self.env.user.name,
+                        item=line.name or line.move_name,
+                    )
+                # sudo: the change is kept on the entry, whoever may post on it
+                line.move_id.sudo().message_post(
+                    body=Markup("<p>%s</p>") % note, subtype_xmlid="mail.mt_note"
+                )
+            return result
+        return super().write(vals)

@@ -73,11 +73,13 @@ class DebtCreditApproval(models.Model):
         return super().create(vals_list)
 
     def _covers(self, order):
-        """Whether this approval still lets ``order`` through: approved, same customer, total not
-        grown."""
+        """Whether this approval still lets ``order`` through: approved, the order's latest
+        decision (a refusal after it revokes it), same customer, total not grown."""
         self.ensure_one()
+        latest = self.order_id.debt_approval_ids.sorted(lambda a: (a.date, a.id), reverse=True)[:1]
         return (
             self.decision == "approved"
+            and latest == self
             and self.order_id == order
             and self.partner_id == order.partner_id.commercial_partner_id
             and self.currency_id == order.currency_id

@@ -20,7 +20,11 @@ class DebtCreditRule(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company.root_id,
+        domain="[('parent_id', '=', False)]",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     rule_type = fields.Selection(
@@ -285,3 +289,16 @@ class DebtCreditRule(models.Model):
                 level=figures["followup_level"],
             )
         return self.env._("%(rule)s: the customer is rated a bad debtor.", rule=self.name)
+
+    @api.constrains("company_id")
+    def _check_main_company(self):
+        for record in self:
+            if record.company_id.parent_id:
+                raise ValidationError(
+                    self.env._(
+                        "Credit rules are set on the main company %(company)s and apply to its branches: "
+                        "%(branch)s cannot have rules of its own.",
+                        company=record.company_id.root_id.name,
+                        branch=record.company_id.name,
+                    )
+                )

@@ -14,7 +14,11 @@ class DebtFollowupLevel(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company.root_id,
+        domain="[('parent_id', '=', False)]",
     )
     delay = fields.Integer(
         string="Days After Due Date",
@@ -121,3 +125,16 @@ class DebtFollowupLevel(models.Model):
         return self.search(
             [("company_id", "=", self.company_id.id), ("delay", ">", self.delay)], order="delay", limit=1
         )
+
+    @api.constrains("company_id")
+    def _check_main_company(self):
+        for record in self:
+            if record.company_id.parent_id:
+                raise ValidationError(
+                    self.env._(
+                        "Follow-up levels are set on the main company %(company)s and apply to its branches: "
+                        "%(branch)s cannot have levels of its own.",
+                        company=record.company_id.root_id.name,
+                        branch=record.company_id.name,
+                    )
+                )

@@ -250,7 +250,7 @@ class DebtLedger(models.AbstractModel):
               FROM account_move move
               JOIN res_partner partner ON partner.id = move.partner_id
              WHERE move.state = 'draft'
-               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
                AND move.company_id IN %(scope)s
                AND partner.commercial_partner_id = ANY(%(partner_ids)s)
             UNION ALL

@@ -103,12 +103,20 @@ class ResPartner(models.Model):
             rating = ratings.get(partner.commercial_partner_id.id)
             partner.debt_trust_reason = rating and rating["reason"]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("debt_trust_pinned") for vals in vals_list):
+            self._debt_check_pin_rights()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if "debt_trust_pinned" in vals and not self.env.user.has_group(
-            "account_debt_followup.group_credit_manager"
-        ):
-            raise AccessError(self.env._("Only a credit manager can pin or unpin a debtor rating."))
+        if "debt_trust_pinned" in vals:
+            self._debt_check_pin_rights()
         return super().write(vals)
+
+    def _debt_check_pin_rights(self):
+        if not self.env.user.has_group("account_debt_followup.group_credit_manager"):
+            raise AccessError(self.env._("Only a credit manager can pin or unpin a debtor rating."))
 
     # ------------------------------------------------------------------ figures
     @api.model

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .res_partner import DEBT_GROUPS
 
@@ -24,19 +24,31 @@ class DeferredCreditCheck:
 
     Passed in the context under ``debt_credit_deferred``. An RPC call cannot put it there
     (JSON has no such object), so a forged context never skips a check.
+
+    ``created_above``: while orders are created, the id of the last order that existed before;
+    the orders above it are the ones being created (their lines are created within the create),
+    any other order changed meanwhile (a line of a confirmed order updated through the new
+    order's lines) is checked as usual.
     """
 
-    __slots__ = ("creating", "order_ids")
+    __slots__ = ("created_above", "order_ids")
 
-    def __init__(self, order_ids=(), creating=False):
+    def __init__(self, order_ids=(), created_above=None):
         self.order_ids = frozenset(order_ids)
-        self.creating = creating
+        self.created_above = created_above
+
+    @property
+    def creating(self):
+        return self.created_above is not None
 
     def covers(self, order_id):
-        return self.creating or order_id in self.order_ids
+        return order_id in self.order_ids or (
+            self.creating and isinstance(order_id, int) and order_id > self.created_above
+        )
 
-    def extended(self, order_ids=(), creating=False):
-        return DeferredCreditCheck(self.order_ids | set(order_ids), self.creating or creating)
+    def extended(self, order_ids=(), created_above=None):
+        floors = [floor for floor in (self.created_above, created_above) if floor is not None]
+        return DeferredCreditCheck(self.order_ids | set(order_ids), min(floors) if floors else None)
 
 
 class SaleOrder(models.Model):
@@ -49,16 +61,22 @@ class SaleOrder(models.Model):
         string="Total Submitted for Credit Approval",
         copy=False,
         readonly=True,
+        groups=CREDIT_FIGURE_GROUPS,
         help="The order total when a credit approval was asked; cleared by the approval or refusal.",
     )
     debt_approval_requested_by = fields.Many2one(
-        "res.users", string="Credit Approval Requested By", copy=False, readonly=True
+        "res.users",
+        string="Credit Approval Requested By",
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIGURE_GROUPS,
     )
     debt_approval_requested = fields.Boolean(
         string="Credit Approval Requested",
         compute="_compute_debt_approval_requested",
         store=True,
         copy=False,
+        groups=CREDIT_FIGURE_GROUPS,
         help="Waiting for a credit manager's decision: no longer once the order grows beyond the "
         "total submitted, nor once approved or refused.",
     )
@@ -255,6 +273,10 @@ class SaleOrder(models.Model):
                 [
                     ("debt_sale_order_id", "=", order.id),
                     ("state", "in", ("in_process", "paid")),
+                    # only what this customer paid in: never a refund, a supplier payment, another's
+                    ("payment_type", "=", "inbound"),
+                    ("partner_type", "=", "customer"),
+                    ("partner_id.commercial_partner_id", "=", order.partner_id.commercial_partner_id.id),
                     ("id", "not in", online.ids),
                 ]
             )
@@ -465,8 +487,12 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         deferred = self._debt_deferred_check()
+        # The orders created get ids above the last one visible now (ids only grow, and the
+        # transaction does not see the orders other transactions create meanwhile).
+        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM sale_order"))
+        last_id = self.env.cr.fetchone()[0]
         orders = super(
-            SaleOrder, self.with_context(debt_credit_deferred=deferred.extended(creating=True))
+            SaleOrder, self.with_context(debt_credit_deferred=deferred.extended(created_above=last_id))
         ).create(vals_list)
         orders = orders.with_env(self.env)  # the caller's context, without the deferral
         if not deferred.creating:

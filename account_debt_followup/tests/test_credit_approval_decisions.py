@@ -89,7 +89,25 @@ class TestCreditApprovalDecisions(DebtFollowupCommon):
         with self.assertRaises(AccessError):
             self._wizard(user=self.credit_user)
 
+    def test_a_refusal_after_an_approval_revokes_it(self):
+        self._wizard().action_approve()
+        self.assertEqual(self.order.debt_credit_state, "approved")
+        self._wizard(reason="Cheque bounced since, no more credit").action_refuse()
+        self.assertEqual(self.order.debt_credit_state, "block")
+        with self.assertRaises(UserError):
+            self.order.action_confirm()
+        self.assertEqual(self.order.state, "draft")
+
     # ------------------------------------------------------------------ four eyes
+    def test_four_eyes_forbids_approving_what_one_asked(self):
+        self.company.debt_approval_four_eyes = True
+        self.order.sudo().user_id = self.salesman  # the seller asked, another salesperson sells
+        self.seller.groups_id += self.env.ref("account_debt_followup.group_credit_manager")
+        with self.assertRaises(UserError) as error:
+            self._wizard(user=self.seller).action_approve_and_confirm()
+        self.assertIn("You asked for the credit approval", str(error.exception))
+        self.assertEqual(self.order.state, "draft")
+
     def test_four_eyes_forbids_approving_ones_own_order(self):
         self.company.debt_approval_four_eyes = True
         self.seller.groups_id += self.env.ref("account_debt_followup.group_credit_manager")

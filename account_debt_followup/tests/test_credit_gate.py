@@ -2,7 +2,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import DebtFollowupCommon
@@ -206,3 +206,27 @@ class TestCreditGate(DebtFollowupCommon):
         )
         self.assertEqual(len(grown), 1)
         self.assertIn("Any overdue", grown.body)
+
+    def test_rules_and_levels_of_a_branch_are_refused(self):
+        branch = self.env["res.company"].create({"name": "Hai Phong branch", "parent_id": self.company.id})
+        self.env.user.company_ids += branch
+        with self.assertRaises(ValidationError) as error:
+            self.env["debt.credit.rule"].create(
+                {
+                    "name": "Branch limit",
+                    "rule_type": "credit_limit",
+                    "action": "block",
+                    "company_id": branch.id,
+                }
+            )
+        self.assertIn("main company", str(error.exception))
+        with self.assertRaises(ValidationError):
+            self.env["debt.followup.level"].create(
+                {"name": "Branch call", "delay": 45, "company_id": branch.id}
+            )
+        rule = (
+            self.env["debt.credit.rule"]
+            .with_context(allowed_company_ids=[branch.id, self.company.id])
+            .create({"name": "Set from the branch", "rule_type": "credit_limit", "action": "warn"})
+        )
+        self.assertEqual(rule.company_id, self.company, "defaults to the main company")

@@ -53,6 +53,18 @@ class TestCreditGrowth(DebtFollowupCommon):
         with self.assertRaises(UserError):
             line.write({"price_unit": 450.0})
 
+    def test_a_new_order_cannot_grow_a_confirmed_one_through_its_lines(self):
+        line = self.order.order_line
+        with self.assertRaises(UserError) as error:
+            self.env["sale.order"].with_user(self.salesman).create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [Command.update(line.id, {"product_uom_qty": 500.0})],
+                }
+            )
+        self.assertIn("cannot grow to", str(error.exception))
+        self.assertEqual(line.product_uom_qty, 1.0)
+
     def test_growth_within_the_limit_passes(self):
         self.order.order_line.write({"price_unit": 400.0})  # exposure 1000, at the limit
         self.assertEqual(self.order.amount_total, 400.0)

@@ -114,3 +114,35 @@ class TestCreditInvoice(DebtFollowupCommon):
         refund = self._create_invoice(self.customer, 5000.0, TODAY, move_type="out_refund", post=False)
         refund.with_user(self.billing_clerk).action_post()
         self.assertEqual(refund.state, "posted")
+
+    def test_an_order_invoice_line_raised_a_hundredfold_is_a_new_sale(self):
+        order = self._create_order(self.customer, 30.0)  # exposure 630
+        invoice = order._create_invoices().with_user(self.billing_clerk)
+        invoice.invoice_line_ids.write({"quantity": 100.0})  # 3000 where the order brought 30
+        with self.assertRaises(UserError) as error:
+            invoice.action_post()
+        self.assertIn("cannot be posted", str(error.exception))
+        self.assertEqual(invoice.state, "draft")
+        invoice.invoice_line_ids.write({"quantity": 1.0})
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+
+    def test_a_line_linked_to_another_customers_order_is_a_new_sale(self):
+        other = self.env["res.partner"].create({"name": "Rich Co", "is_company": True})
+        other_order = self._create_order(other, 5000.0)
+        invoice = self._draft(500.0)
+        invoice.invoice_line_ids.write({"sale_line_ids": [Command.set(other_order.order_line.ids)]})
+        self.assertEqual(invoice.invoice_line_ids.sale_line_ids, other_order.order_line)
+        with self.assertRaises(UserError) as error:
+            invoice.action_post()
+        self.assertIn("cannot be posted", str(error.exception))
+        self.assertEqual(invoice.state, "draft")
+
+    def test_a_sales_receipt_over_the_limit_is_not_posted(self):
+        receipt = self._create_invoice(
+            self.customer, 50000.0, TODAY, move_type="out_receipt", post=False
+        ).with_user(self.billing_clerk)
+        with self.assertRaises(UserError) as error:
+            receipt.action_post()
+        self.assertIn("cannot be posted", str(error.exception))
+        self.assertEqual(receipt.state, "draft")

@@ -54,6 +54,29 @@ class TestCreditLimitRights(DebtFollowupCommon):
         self.assertEqual(self.customer.trust, "bad")
         self.assertEqual(self.customer.credit_limit, 1000.0)
 
+    def test_a_salesperson_cannot_detach_a_contact_of_a_bad_debtor(self):
+        self.customer.trust = "bad"
+        self._create_invoice(self.customer, 300.0, TODAY)
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.customer.id})
+        order = self._create_order(contact, 100.0, confirm=False).with_user(self.salesman_contacts)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        seller_contact = contact.with_user(self.salesman_contacts)
+        with self.assertRaises(AccessError):
+            seller_contact.write({"parent_id": False})
+        with self.assertRaises(AccessError):
+            seller_contact.write({"is_company": True})
+        self.assertEqual(contact.commercial_partner_id, self.customer)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        # a new contact of a customer that owes nothing is still the salesperson's to move
+        newcomer = self.env["res.partner"].create({"name": "Newcomer Co", "is_company": True})
+        person = self.env["res.partner"].create({"name": "Person", "parent_id": newcomer.id})
+        person.with_user(self.salesman_contacts).write({"parent_id": False})
+        self.assertFalse(person.parent_id)
+        contact.write({"parent_id": False})  # a credit manager (with rights on contacts) may
+        self.assertFalse(contact.parent_id)
+
     def test_a_billing_clerk_cannot_change_the_limit(self):
         customer = self.customer.with_user(self.billing_clerk)
         with self.assertRaises(AccessError):

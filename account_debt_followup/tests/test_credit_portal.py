@@ -119,6 +119,9 @@ class TestCreditPortal(HttpCase):
             "debt_partner_trust",
             "debt_credit_issues",
             "debt_credit_state",
+            "debt_approval_requested",
+            "debt_approval_requested_amount",
+            "debt_approval_requested_by",
         ]
         for field in internal:
             for method, args, kwargs in (

@@ -2,7 +2,7 @@
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import DebtFollowupCommon
@@ -76,6 +76,56 @@ class TestCreditPrepayment(DebtFollowupCommon):
         with self.assertRaises(UserError) as error:
             order.action_confirm()
         self.assertIn("$\xa060.00 is paid", str(error.exception))
+
+    def _payment(self, partner, payment_type="inbound", partner_type="customer", order=None):
+        return (
+            self.env["account.payment"]
+            .with_user(self.billing_clerk)
+            .create(
+                {
+                    "payment_type": payment_type,
+                    "partner_type": partner_type,
+                    "partner_id": partner.id,
+                    "amount": 150.0,
+                    "journal_id": self.bank_journal.id,
+                    "date": fields.Date.to_date(TODAY),
+                    "debt_sale_order_id": order.id if order else False,
+                }
+            )
+        )
+
+    def test_another_customers_or_a_supplier_payment_is_no_deposit(self):
+        order = self._quotation()
+        stranger = self.env["res.partner"].create({"name": "Stranger Co", "is_company": True})
+        with self.assertRaises(ValidationError):
+            self._payment(stranger, order=order)
+        with self.assertRaises(ValidationError):
+            self._payment(self.customer, payment_type="outbound", partner_type="supplier", order=order)
+        # linked afterwards, posted or not
+        payment = self._payment(stranger)
+        payment.action_post()
+        with self.assertRaises(ValidationError):
+            payment.debt_sale_order_id = order
+        refund = self._payment(self.customer, payment_type="outbound")
+        refund.action_post()
+        with self.assertRaises(ValidationError):
+            refund.debt_sale_order_id = order
+        with self.assertRaises(UserError) as error:
+            order.action_confirm()
+        self.assertIn("$\xa00.00 is paid", str(error.exception))
+        self.assertEqual(order.state, "draft")
+
+    def test_a_deposit_of_a_confirmed_order_cannot_be_moved(self):
+        order = self._quotation()
+        deposit = self._deposit(100.0, order)
+        order.action_confirm()
+        other = self._quotation()
+        with self.assertRaises(UserError):
+            deposit.debt_sale_order_id = other
+        with self.assertRaises(UserError):
+            deposit.debt_sale_order_id = False
+        with self.assertRaises(UserError):
+            other.action_confirm()
 
     def test_a_paid_down_payment_invoice_counts_once(self):
         order = self._quotation()

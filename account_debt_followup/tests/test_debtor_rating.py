@@ -154,6 +154,13 @@ class TestDebtorRating(DebtFollowupCommon):
         self.assertFalse(partner.debt_trust_suggested)
         self.assertEqual(partner.trust, "normal")
 
+    def test_nobody_but_a_credit_manager_creates_a_pinned_rating(self):
+        Partner = self.env["res.partner"].with_user(self.salesman_contacts)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Pinned From Birth Co", "is_company": True, "debt_trust_pinned": True})
+        partner = Partner.create({"name": "Plain Co", "is_company": True})
+        self.assertFalse(partner.debt_trust_pinned)
+
     def test_only_a_credit_manager_pins_a_rating(self):
         accountant = self.env["res.users"].create(
             {

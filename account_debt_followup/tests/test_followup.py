@@ -124,6 +124,28 @@ class TestFollowup(DebtFollowupCommon):
         self._run_cron_until_done()
         self.assertFalse(disputed.followup_level_id)
 
+    def test_only_credit_control_excludes_an_item_and_the_entry_says_so(self):
+        partner = self._customer("Clerk Dispute", "2024-04-15", "2024-06-10")
+        item = partner._get_followup_lines().filtered(
+            lambda line: line.date_maturity == fields.Date.to_date("2024-04-15")
+        )
+        clerk_item = item.with_user(self.billing_clerk)
+        with self.assertRaises(AccessError):
+            clerk_item.write(
+                {"followup_excluded": True, "followup_exclusion_reason": "Disputed, says the clerk"}
+            )
+        with self.assertRaises(AccessError):
+            clerk_item.followup_exclusion_reason = "Changed"
+        self.assertFalse(item.followup_excluded)
+        item.with_user(self.credit_user).write(
+            {"followup_excluded": True, "followup_exclusion_reason": "Goods returned, disputed"}
+        )
+        self.assertTrue(item.followup_excluded)
+        note = item.move_id.message_ids.filtered(lambda m: "excluded" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Goods returned, disputed", note.body)
+        self.assertIn(self.credit_user.name, note.body)
+
     # ------------------------------------------------------------------ executing
     def test_reminder_queues_a_mail_schedules_the_call_and_records_everything(self):
         partner = self._customer("Late Payer", "2024-06-10")

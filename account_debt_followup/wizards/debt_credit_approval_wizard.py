@@ -124,6 +124,17 @@ class DebtCreditApprovalWizard(models.TransientModel):
                     order=order.name,
                 )
             )
+        # sudo: who asked is read whatever the approver may read of the order
+        if (
+            order.company_id.debt_approval_four_eyes
+            and order.sudo().debt_approval_requested_by == self.env.user
+        ):
+            raise UserError(
+                self.env._(
+                    "You asked for the credit approval of %(order)s: another credit manager must approve it.",
+                    order=order.name,
+                )
+            )
         amount = order.amount_total
         if order.state == "sale":
             # a confirmed order: approved up to a larger total, for the lines still to come
