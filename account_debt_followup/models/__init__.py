@@ -41,6 +41,8 @@ from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating
 from . import sale_order
+from . import sale_order_check
+from . import sale_order_gate
 from . import sale_order_line
 from . import res_partner_netting
 from . import res_partner_credit_guard
