@@ -253,7 +253,7 @@ class TestDocumentsAndRoutes(DebtFollowupCommon, HttpCase):
         self.assertEqual(mails.attachment_ids, self._documents())
 
     def test_contact_readers_see_the_message_but_cannot_open_the_documents(self):
-        for user in (self.employee, self.clerk, self.salesman, self.credit_user_b):
+        for user in (self.employee, self.billing_clerk, self.salesman_contacts, self.credit_user_b):
             with self.subTest(user=user.login):
                 messages = self.alpha.with_user(user).message_ids
                 sent = messages.filtered(lambda m: m.message_type == "comment")
@@ -268,7 +268,13 @@ class TestDocumentsAndRoutes(DebtFollowupCommon, HttpCase):
             self.assertTrue(document.with_user(self.credit_user).raw.startswith(b"<"))
 
     def test_documents_over_http(self):
-        for user in (self.employee, self.clerk, self.salesman, self.credit_user_b, self.portal_alpha):
+        for user in (
+            self.employee,
+            self.billing_clerk,
+            self.salesman_contacts,
+            self.credit_user_b,
+            self.portal_alpha,
+        ):
             self._login(user)
             for document in self._documents():
                 with self.subTest(user=user.login, document=document.name):
