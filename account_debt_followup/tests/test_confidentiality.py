@@ -214,10 +214,6 @@ class TestDocumentsAndRoutes(DebtFollowupCommon, HttpCase):
         ).attachment_id
 
         cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
-        cls.clerk = new_test_user(
-            cls.env, login="billing_clerk_routes", groups="base.group_user,account.group_account_invoice"
-        )
-        cls.salesman.groups_id += cls.env.ref("base.group_partner_manager")  # edits contacts
         cls.credit_user_b = new_test_user(
             cls.env,
             login="credit_user_b",
