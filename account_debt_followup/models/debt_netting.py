@@ -5,6 +5,20 @@ from odoo.tools import format_amount
 
 RECEIVABLE = "asset_receivable"
 PAYABLE = "liability_payable"
+# what a netting offsets: posted receivable debits and payable credits not reconciled yet.
+# Credit notes, advances and unapplied payments (receivable credits, payable debits) are left
+# out: Odoo's usual reconciliation matches them with their own invoices or bills.
+NETTABLE_ITEMS = [
+    ("parent_state", "=", "posted"),
+    ("reconciled", "=", False),
+    "|",
+    "&",
+    ("account_type", "=", RECEIVABLE),
+    ("amount_residual_currency", ">", 0),
+    "&",
+    ("account_type", "=", PAYABLE),
+    ("amount_residual_currency", "<", 0),
+]
 
 
 class DebtNetting(models.Model):

@@ -2,7 +2,7 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .debt_netting import PAYABLE, RECEIVABLE
+from .debt_netting import NETTABLE_ITEMS, PAYABLE, RECEIVABLE
 
 
 class DebtNetting(models.Model):
@@ -13,25 +13,13 @@ class DebtNetting(models.Model):
 
     @api.model
     def _open_items_domain(self, partner, company, currency=None, date=None):
-        """Open receivable debits and payable credits of a commercial partner in a company.
-
-        Credit notes, advances and unapplied payments (receivable credits, payable debits) are
-        left out: they are matched with their own invoices or bills by Odoo's usual
-        reconciliation, not netted against the other side.
-        """
+        """The items a netting may offset (``NETTABLE_ITEMS``) of a commercial partner in a
+        company."""
         # _origin: the wizard calls this in onchanges, on new records
         domain = [
             ("company_id", "=", company._origin.id),
             ("partner_id.commercial_partner_id", "=", partner._origin.commercial_partner_id.id),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            "|",
-            "&",
-            ("account_type", "=", RECEIVABLE),
-            ("amount_residual_currency", ">", 0),
-            "&",
-            ("account_type", "=", PAYABLE),
-            ("amount_residual_currency", "<", 0),
+            *NETTABLE_ITEMS,
         ]
         if currency:
             domain.append(("currency_id", "=", currency._origin.id))

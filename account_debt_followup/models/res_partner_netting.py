@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 
-from .debt_netting import PAYABLE, RECEIVABLE
+from .debt_netting import NETTABLE_ITEMS
 from .res_partner import DEBT_GROUPS
 
 
@@ -24,15 +24,7 @@ class ResPartner(models.Model):
             [
                 ("company_id", "=", self.env.company.id),
                 ("partner_id", "child_of", commercial.ids),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                "|",
-                "&",
-                ("account_type", "=", RECEIVABLE),
-                ("amount_residual_currency", ">", 0),
-                "&",
-                ("account_type", "=", PAYABLE),
-                ("amount_residual_currency", "<", 0),
+                *NETTABLE_ITEMS,
             ],
             ["partner_id", "currency_id", "account_type"],
             ["__count"],
