@@ -40,6 +40,7 @@ from . import res_partner_followup_send
 from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating
+from . import res_partner_worklist
 from . import sale_order
 from . import sale_order_check
 from . import sale_order_gate

@@ -56,6 +56,15 @@ class ResPartner(models.Model):
         help="Set after each reminder to the date of the next level (or in 15 days); change it by hand "
         "to leave the customer alone until then.",
     )
+    debt_followup_by_hand = fields.Boolean(
+        string="Reminders by Hand Only",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        groups="account_debt_followup.group_credit_user",
+        help="The scheduled run never sends this customer's reminders, whatever the level says: "
+        "they wait in the worklist for a collector.",
+    )
     debt_followup_last_date = fields.Date(
         string="Last Reminder",
         compute="_compute_debt_followup",
@@ -102,7 +111,9 @@ class ResPartner(models.Model):
         Levels, history and promises are those of the main company. An item reaches the last
         level whose delay it passed when it is not disputed and the customer's unapplied
         credits do not pay it (see ``debt.ledger``); it needs that level when it was not
-        reminded at it yet and no payment was promised for a later date.
+        reminded at it yet and no payment was promised for a later date. The scheduled run
+        sends it (``todo_auto``) when the level runs automatically and the customer's reminders
+        are not sent by hand only.
 
         :return: ``{partner_id: {"max_days", "level_id", "todo_level_id", "todo_auto",
             "next_action_date", "last_date", "reminded_today", "broken_promise"}}``
@@ -119,7 +130,7 @@ class ResPartner(models.Model):
         self.env["debt.payment.promise"].flush_model()
         self.env["debt.followup.history"].flush_model()
         self.env["debt.followup.level"].flush_model()
-        self.env["res.partner"].flush_model(["debt_followup_next_action_date"])
+        self.env["res.partner"].flush_model(["debt_followup_next_action_date", "debt_followup_by_hand"])
         today = Ledger._today()
         query = SQL(
             """
@@ -174,7 +185,9 @@ class ResPartner(models.Model):
               GROUP BY partner_id
             )
             SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
-                   per_partner.todo_level_id, todo.auto_execute,
+                   per_partner.todo_level_id,
+                   todo.auto_execute
+                       AND NOT COALESCE((partner.debt_followup_by_hand ->> %(company_key)s)::boolean, FALSE),
                    (partner.debt_followup_next_action_date ->> %(company_key)s)::date,
                    histories.last_date, COALESCE(histories.reminded_today, FALSE),
                    broken.partner_id IS NOT NULL

@@ -101,6 +101,39 @@ class TestTours(HttpCase):
         self.assertEqual(late.debt_followup_history_ids.channels, "email")
         self.assertTrue(self.env["mail.mail"].search([("recipient_ids", "in", late.ids)]))
 
+    def test_collector_reminds_a_selection_from_the_worklist(self):
+        template = self.env.ref("account_debt_followup.mail_template_followup_reminder")
+        self.env["debt.followup.level"].create(
+            {"name": "Tour first reminder", "delay": 1, "mail_template_id": template.id}
+        )
+        late = self.env["res.partner"]
+        for name in ("Tour Selected One", "Tour Selected Two", "Tour Not Selected"):
+            partner = self.env["res.partner"].create(
+                {"name": name, "is_company": True, "email": f"{name.split()[-1].lower()}@tour.vn"}
+            )
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.add(fields.Date.today(), days=-40),
+                    "invoice_date_due": fields.Date.add(fields.Date.today(), days=-10),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Desk", "price_unit": 300.0, "tax_ids": []})
+                    ],
+                }
+            )
+            invoice.action_post()
+            late |= partner
+        self.start_tour(
+            "/odoo/action-account_debt_followup.res_partner_action_followup",
+            "account_debt_followup_collector_reminds_a_selection",
+            login="tour_boss",
+        )
+        Mail = self.env["mail.mail"]
+        self.assertTrue(Mail.search([("recipient_ids", "in", late[0].ids)]))
+        self.assertTrue(Mail.search([("recipient_ids", "in", late[1].ids)]))
+        self.assertFalse(Mail.search([("recipient_ids", "in", late[2].ids)]), "not selected, not sent")
+
     def test_collector_records_a_promise_and_sends_the_statement(self):
         late = self.env["res.partner"].create(
             {"name": "Tour Promiser", "is_company": True, "email": "p@tour.vn"}

@@ -205,3 +205,27 @@ registry.category("web_tour.tours").add("account_debt_followup_collector_calls_a
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_debt_followup_collector_reminds_a_selection", {
+    steps: () => [
+        {
+            content: "Select the first late payer",
+            trigger: ".o_data_row:contains('Tour Selected One') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Select the second late payer",
+            trigger: ".o_data_row:contains('Tour Selected Two') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Send the reminders they are due for",
+            trigger: "button[name=action_debt_send_due_reminders]",
+            run: "click",
+        },
+        {
+            content: "Both were sent",
+            trigger: ".o_notification:contains('2 reminders sent')",
+        },
+    ],
+});
