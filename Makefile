@@ -6,7 +6,7 @@ export ODOO_VENV ODOO_SRC
 
 DEV_STAMP := .local/dev-deps.stamp
 
-.PHONY: demo test lint readme stop dev-deps i18n bench
+.PHONY: demo test lint readme stop dev-deps i18n bench screenshots
 
 demo: $(DEV_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
 	@tools/demo.sh
@@ -38,3 +38,6 @@ i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
 
 bench: $(DEV_STAMP)  ## generated data set (10k customers, 200k lines), the measures of README.md, OCA peers side by side when installed
 	@tools/bench.sh
+
+screenshots: $(DEV_STAMP)  ## the main screens of the demo database: README.md's screenshots
+	@tools/screenshots.sh
