@@ -156,7 +156,7 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
         )
         self.assertIn(self.invoice_usd.name, html)
         self.assertNotIn(self.invoice_disputed.name, html)
-        self.assertRegex(html, r"Total in <span>USD</span>")
+        self.assertRegex(html, r"<strong>Total</strong> <span>USD</span>")
         self.assertIn("120.50", html)
 
     # ------------------------------------------------------------------ 2. SMS
