@@ -128,13 +128,15 @@ class DebtFollowupLevel(models.Model):
     def _check_sms_text(self):
         for level in self:
             unknown = {
-                name for name in SMS_PLACEHOLDER_RE.findall(level.sms_text or "") if name not in SMS_PLACEHOLDERS
+                name
+                for name in SMS_PLACEHOLDER_RE.findall(level.sms_text or "")
+                if name not in SMS_PLACEHOLDERS
             }
             if unknown:
                 raise ValidationError(
                     self.env._(
-                        "The SMS text of the follow-up level %(level)s has unknown placeholders: %(unknown)s. "
-                        "Use %(known)s.",
+                        "The SMS text of the follow-up level %(level)s has unknown placeholders: "
+                        "%(unknown)s. Use %(known)s.",
                         level=level.name,
                         unknown=", ".join(sorted("{%s}" % name for name in unknown)),
                         known=", ".join("{%s}" % name for name in SMS_PLACEHOLDERS),

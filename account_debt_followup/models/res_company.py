@@ -196,10 +196,14 @@ class ResCompany(models.Model):
         proxy_type = Bank._fields.get("proxy_type")
         if company and proxy_type and "bank_acc" in dict(proxy_type._description_selection(self.env)):
             for account in company.partner_id.bank_ids:
-                account.write({"proxy_type": "bank_acc", "proxy_value": account.acc_number, "include_reference": True})
+                account.write(
+                    {"proxy_type": "bank_acc", "proxy_value": account.acc_number, "include_reference": True}
+                )
         demo = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
         if company and demo and demo.code == "demo":
-            provider = demo.copy({"name": demo.name, "company_id": company.id, "state": "test", "is_published": True})
+            provider = demo.copy(
+                {"name": demo.name, "company_id": company.id, "state": "test", "is_published": True}
+            )
             self.env["ir.model.data"].create(
                 {
                     "module": "account_debt_followup",

@@ -51,7 +51,9 @@ class ResPartner(models.Model):
         in the customer's language, whatever the company of the user or job rendering it. The
         items listed are those of ``level`` (``_debt_followup_mail_values``)."""
         self.ensure_one()
-        template = template.with_company(company).with_context(debt_followup_level_id=level.id if level else False)
+        template = template.with_company(company).with_context(
+            debt_followup_level_id=level.id if level else False
+        )
         return (
             template._render_field("subject", self.ids, compute_lang=True)[self.id],
             template._render_field("body_html", self.ids, compute_lang=True)[self.id],

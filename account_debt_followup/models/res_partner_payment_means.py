@@ -37,7 +37,9 @@ class ResPartner(models.Model):
         groups = {}
         for line in lines:
             currency = line.currency_id or company.currency_id
-            amount = line.amount_residual if currency == company.currency_id else line.amount_residual_currency
+            amount = (
+                line.amount_residual if currency == company.currency_id else line.amount_residual_currency
+            )
             group = groups.setdefault(currency, {"currency": currency, "items": [], "total": 0.0})
             group["items"].append(
                 {
@@ -170,7 +172,9 @@ class ResPartner(models.Model):
         (``_debt_followup_render``): the same items as the letter, the ways to pay."""
         self.ensure_one()
         company = self.debt_followup_company_id.root_id
-        level = self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
+        level = (
+            self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
+        )
         return {
             "groups": self._debt_followup_line_groups(company, level or None),
             "means": self._debt_payment_means(company),
@@ -214,7 +218,9 @@ class ResPartner(models.Model):
             "%(company)s: a payment is overdue on your account.", company=company.name
         )
         names = set(SMS_PLACEHOLDER_RE.findall(text))
-        values = self.with_env(lang_env)._debt_followup_sms_values(level, amount_overdue, company) if names else {}
+        values = (
+            self.with_env(lang_env)._debt_followup_sms_values(level, amount_overdue, company) if names else {}
+        )
         body = SMS_PLACEHOLDER_RE.sub(lambda match: values.get(match.group(1), match.group(0)), text)
         if "overdue" in names:
             return body

@@ -44,7 +44,9 @@ class ReportFollowupLetter(models.AbstractModel):
             "bank_accounts": company.partner_id.bank_ids,
             # the VietQR code and the link to pay the overdue amount
             "payment_means": {
-                partner.id: partner._debt_payment_means(company, figures.get(partner.commercial_partner_id.id, {}).get("overdue", 0.0))
+                partner.id: partner._debt_payment_means(
+                    company, figures.get(partner.commercial_partner_id.id, {}).get("overdue", 0.0)
+                )
                 for partner in partners
             },
             # late-payment interest accrued on the open items and not charged yet

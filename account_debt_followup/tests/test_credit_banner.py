@@ -25,7 +25,12 @@ class TestCreditBanner(DebtFollowupCommon):
             {"name": "Late payer", "rule_type": "overdue_days", "threshold_days": 10, "action": "warn"}
         )
         Rule.create(
-            {"name": "Bad debtor pays first", "rule_type": "bad_debtor", "action": "prepay", "prepayment_percent": 50}
+            {
+                "name": "Bad debtor pays first",
+                "rule_type": "bad_debtor",
+                "action": "prepay",
+                "prepayment_percent": 50,
+            }
         )
         cls.customer = cls.env["res.partner"].create({"name": "Banner Co", "is_company": True})
         cls.customer.trust = "bad"
@@ -52,7 +57,9 @@ class TestCreditBanner(DebtFollowupCommon):
         order = self._quotation()
         self.assertEqual(order.debt_credit_state, "block")
         self.assertIn("Over the limit", order.debt_credit_blocking)
-        self.assertIn("A prepayment of $\xa0100.00 is required; $\xa00.00 is paid.", order.debt_credit_blocking)
+        self.assertIn(
+            "A prepayment of $\xa0100.00 is required; $\xa00.00 is paid.", order.debt_credit_blocking
+        )
         self.assertNotIn("Late payer", order.debt_credit_blocking)
         self.assertIn("Late payer", order.debt_credit_warnings)
         self.assertNotIn("Over the limit", order.debt_credit_warnings)

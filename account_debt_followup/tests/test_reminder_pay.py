@@ -46,7 +46,12 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
         cls.vnd = cls.vn.currency_id
         cls.usd = cls.env.ref("base.USD")
         cls.env["res.currency.rate"].create(
-            {"name": "2020-01-01", "currency_id": cls.usd.id, "company_id": cls.vn.id, "inverse_company_rate": 25000.0}
+            {
+                "name": "2020-01-01",
+                "currency_id": cls.usd.id,
+                "company_id": cls.vn.id,
+                "inverse_company_rate": 25000.0,
+            }
         )
         cls.env.user.company_ids |= cls.vn
         cls.customer = cls.env["res.partner"].create(
@@ -167,7 +172,8 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
             {
                 "send_email": False,
                 "send_sms": True,
-                "sms_text": "{company}: {partner} owes {overdue} since {due_date}, ref {reference}. {pay_link}",
+                "sms_text": "{company}: {partner} owes {overdue} since {due_date}, "
+                "ref {reference}. {pay_link}",
             }
         )
         self._demo_provider(self.vn)
@@ -268,7 +274,9 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
     def test_portal_page_shows_qr_and_pay_link(self):
         self._vietqr_account()
         self._demo_provider(self.vn)
-        user = new_test_user(self.env, login="portal_minhlong", groups="base.group_portal", company_id=self.vn.id)
+        user = new_test_user(
+            self.env, login="portal_minhlong", groups="base.group_portal", company_id=self.vn.id
+        )
         user.partner_id.parent_id = self.customer
         self.authenticate("portal_minhlong", "portal_minhlong")
         page = self.url_open("/my/debt").text
