@@ -8,6 +8,7 @@ followed over HTTP, where the clock cannot be frozen.
 """
 
 import base64
+import contextlib
 import re
 import shutil
 import subprocess
@@ -227,6 +228,89 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
             self.assertTrue(image, f"{action} shows the QR")
             self.assertEqual(emv_fields(self._decode_qr(base64.b64decode(image.group(1))))["54"], "4512500")
 
+    def test_statement_pdf_read_back(self):
+        """The real PDF (wkhtmltopdf): its text, and its QR image decoded back."""
+        self._vietqr_account()
+        self._render_real_pdfs()
+        self.vn.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "account_debt_followup.action_report_statement",
+                self.customer.ids,
+                data={"company_id": self.vn.id},
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        text = " ".join(self._pdf_text(pdf).split())
+        self.assertIn("Scan to pay (VietQR)", text)
+        self.assertIn("Amount: 4,512,500 ₫", text)
+        self.assertIn("Reference: KH-ML01", text)
+        with tempfile.TemporaryDirectory() as folder:
+            Path(folder, "statement.pdf").write_bytes(pdf)
+            subprocess.run(
+                [shutil.which("pdfimages"), "-png", "statement.pdf", "image"], cwd=folder, check=True
+            )
+            payloads = set()
+            for image in sorted(Path(folder).glob("image-*.png")):
+                with contextlib.suppress(subprocess.CalledProcessError):
+                    payloads.add(self._decode_qr(image.read_bytes()))
+        self.assertEqual(len(payloads), 1, "one QR code in the statement")
+        tags = emv_fields(payloads.pop())
+        self.assertEqual(tags["54"], "4512500")
+        self.assertEqual(emv_fields(tags["62"])["08"], "KH-ML01")
+
+    def test_credit_controller_of_the_company_sends_it(self):
+        """A credit controller (no access to bank accounts or payment providers) sends the
+        reminder: the email has the QR code and the link all the same."""
+        self._vietqr_account()
+        self._demo_provider(self.vn)
+        collector = new_test_user(
+            self.env,
+            login="collector_vn",
+            groups="base.group_user,account_debt_followup.group_credit_user",
+            company_id=self.vn.id,
+        )
+        partner = self.customer.with_user(collector).with_company(self.vn)
+        partner._debt_followup_execute(self.level.with_user(collector), self.vn)
+        body = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)]).body_html
+        self.assertIn("o_debt_vietqr", body)
+        self.assertIn("/payment/pay?", body)
+
+    def test_banner_says_how_to_collect_the_prepayment(self):
+        """A bad debtor's quotation in VND: the banner asks for half of it, payable by the
+        order's payment link or a bank transfer with a VietQR code carrying the order number."""
+        self._vietqr_account()
+        self._demo_provider(self.vn)
+        self.env["debt.credit.rule"].create(
+            {
+                "name": "Bad debtor pays half first",
+                "rule_type": "bad_debtor",
+                "action": "prepay",
+                "prepayment_percent": 50,
+                "company_id": self.vn.id,
+            }
+        )
+        self.customer.with_company(self.vn).trust = "bad"
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "VND", "currency_id": self.vnd.id, "company_id": self.vn.id}
+        )
+        order = self._create_order(
+            self.customer, 2000000.0, confirm=False, company=self.vn, pricelist=pricelist
+        )
+        order = order.with_user(self.salesman_contacts.id).with_company(self.vn)
+        self.salesman_contacts.company_ids |= self.vn
+        self.assertEqual(order.debt_prepayment_due, 1000000.0)
+        html = order.debt_prepayment_means
+        self.assertIn("Collect 1,000,000\xa0₫ before confirming this order.", html)
+        self.assertIn(f"sale_order_id={order.id}", html)
+        image = re.search(r"class='o_debt_vietqr' src='data:image/png;base64,([^']+)'", html)
+        self.assertTrue(image, "the VietQR code of the prepayment")
+        tags = emv_fields(self._decode_qr(base64.b64decode(image.group(1))))
+        self.assertEqual(tags["54"], "1000000")
+        self.assertEqual(emv_fields(tags["62"])["08"], order.name)
+
     def test_no_vietqr_outside_vnd(self):
         usd_company = self.company  # USD, same Vietnamese account on its partner
         self.env["res.partner.bank"].create(
@@ -254,6 +338,12 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
         self.assertTrue(link)
         body = self._reminder_mail().body_html
         self.assertIn("o_debt_pay_link", body)
+        statement = self.env["ir.actions.report"]._render_qweb_html(
+            "account_debt_followup.action_report_statement",
+            self.customer.ids,
+            data={"company_id": self.vn.id},
+        )[0]
+        self.assertIn(b"o_debt_pay_link", statement)
         params = {key: values[0] for key, values in parse_qs(urlsplit(link).query).items()}
         self.assertEqual(float(params["amount"]), self.overdue)
         self.assertEqual(int(params["partner_id"]), self.customer.id)
