@@ -7,7 +7,7 @@
     "category": "Accounting/Accounting",
     "author": "account_debt_followup contributors",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "mail", "portal"],
+    "depends": ["account", "sale_management", "mail", "portal", "payment"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/security.xml",

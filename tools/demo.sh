@@ -6,7 +6,10 @@ pg_start
 DB="${DEMO_DB:-adf_demo}"
 PORT="${DEMO_PORT:-8069}"
 CONF=$(write_odoo_conf demo.conf "http_port = $PORT" "dbfilter = ^$DB\$" "workers = 0")
-ensure_database "$DB" "$CONF"   # DEMO_DB=other to start afresh
+# with Odoo's l10n_vn (the VietQR codes of the Vietnamese company's reminders) and payment_demo
+# (a payment provider in test mode: the links to pay online)
+INSTALL_MODULES="account_debt_followup,l10n_vn,payment_demo" \
+    ensure_database "$DB" "$CONF"   # DEMO_DB=other to start afresh
 cat >&2 <<MSG
 
     Odoo is starting on http://localhost:$PORT

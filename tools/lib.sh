@@ -156,7 +156,7 @@ ensure_database() {
             || die "the database '$db' could not be updated"
     else
         info "creating the database '$db' (a minute or two)"
-        odoo_python -m odoo -c "$conf" -d "$db" -i account_debt_followup "$@" --stop-after-init --log-level=warn \
+        odoo_python -m odoo -c "$conf" -d "$db" -i "${INSTALL_MODULES:-account_debt_followup}" "$@" --stop-after-init --log-level=warn \
             || die "the database '$db' could not be created"
     fi
 }

@@ -28,8 +28,10 @@ psql_cmd -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
 rm -rf "$LOCAL_DIR/data/filestore/$DB"
 
 # l10n_vn too (the module does not depend on it): the month-end reports are tested on a VND
-# company with the Vietnamese chart of accounts, and those tests fail without it
-MODULES="account_debt_followup,account_debt_followup_stock,stock_delivery,l10n_vn"
+# company with the Vietnamese chart of accounts, and those tests fail without it; it also makes
+# the VietQR codes of the reminders. payment_demo (Odoo's demo payment provider): the links to
+# pay online are followed to the payment page
+MODULES="account_debt_followup,account_debt_followup_stock,stock_delivery,l10n_vn,payment_demo"
 info "installing $MODULES with their dependencies and demo data"
 odoo_python -m odoo -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init \
     --log-level=warn --logfile="$LOG_DIR/install.log" || die "install failed (log: $LOG_DIR/install.log)"

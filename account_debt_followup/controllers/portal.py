@@ -144,9 +144,17 @@ class DebtCustomerPortal(CustomerPortal):
                         "buckets": section["buckets"],
                     }
                 )
+            # sudo: the ways to pay what this customer owes: its own overdue amount (ledger),
+            # the company's bank account and payment providers, none readable by a portal user
+            means = (
+                partner.sudo()._debt_payment_means(company, payer=request.env.user.partner_id.sudo())
+                if company == company.root_id
+                else None
+            )
             company_values.append(
                 {
                     "company": company,
+                    "payment_means": means,
                     "sections": sorted(sections, key=lambda s: s["currency"] != company.currency_id),
                     "bucket_labels": Statement._bucket_labels(company),
                     "promises": [

@@ -38,10 +38,12 @@ from . import res_partner_followup
 from . import res_partner_followup_run
 from . import res_partner_followup_send
 from . import res_partner_interest
+from . import res_partner_payment_means
 from . import res_partner_kpi
 from . import res_partner_rating
 from . import res_partner_worklist
 from . import sale_order
+from . import sale_order_banner
 from . import sale_order_check
 from . import sale_order_gate
 from . import sale_order_line

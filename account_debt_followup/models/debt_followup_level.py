@@ -1,6 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+# what the SMS text of a level may say in braces (res.partner._debt_followup_sms_values)
+SMS_PLACEHOLDERS = ("partner", "company", "overdue", "due_date", "reference", "pay_link")
+SMS_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
 class DebtFollowupLevel(models.Model):
@@ -47,7 +53,11 @@ class DebtFollowupLevel(models.Model):
     sms_text = fields.Text(
         string="SMS Text",
         translate=True,
-        help="The text message; the amount overdue is added at its end.",
+        help="The text message. Placeholders, replaced when it is sent: {partner} the customer, "
+        "{company} your company, {overdue} the overdue amounts (one per currency), {due_date} the "
+        "oldest due date overdue, {reference} the payment reference, {pay_link} the link to pay "
+        "online (empty without a payment provider). Without {overdue}, the amount overdue is added "
+        "at its end.",
     )
     create_activity = fields.Boolean(string="Schedule an Activity", help="For instance a phone call.")
     activity_type_id = fields.Many2one(
@@ -111,6 +121,25 @@ class DebtFollowupLevel(models.Model):
                     self.env._(
                         "The follow-up level %(level)s schedules an activity: choose its type.",
                         level=level.name,
+                    )
+                )
+
+    @api.constrains("sms_text")
+    def _check_sms_text(self):
+        for level in self:
+            unknown = {
+                name
+                for name in SMS_PLACEHOLDER_RE.findall(level.sms_text or "")
+                if name not in SMS_PLACEHOLDERS
+            }
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "The SMS text of the follow-up level %(level)s has unknown placeholders: "
+                        "%(unknown)s. Use %(known)s.",
+                        level=level.name,
+                        unknown=", ".join(sorted("{%s}" % name for name in unknown)),
+                        known=", ".join("{%s}" % name for name in SMS_PLACEHOLDERS),
                     )
                 )
 

@@ -183,3 +183,33 @@ class ResCompany(models.Model):
                         bad_share=company.debt_rating_bad_share,
                     )
                 )
+
+    # ------------------------------------------------------------------ demo data
+    @api.model
+    def _debt_demo_payment_means(self, company_name):
+        """Demo data: the ways to pay on the reminders of the company named ``company_name``
+        (made without external ID), where Odoo has what they need: its bank accounts make
+        VietQR codes (l10n_vn), and a payment provider in test mode (payment_demo) is enabled
+        for it, with an external ID of this module so that uninstalling removes it."""
+        company = self.search([("name", "=", company_name)], limit=1)
+        Bank = self.env["res.partner.bank"]
+        proxy_type = Bank._fields.get("proxy_type")
+        if company and proxy_type and "bank_acc" in dict(proxy_type._description_selection(self.env)):
+            for account in company.partner_id.bank_ids:
+                account.write(
+                    {"proxy_type": "bank_acc", "proxy_value": account.acc_number, "include_reference": True}
+                )
+        demo = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if company and demo and demo.code == "demo":
+            provider = demo.copy(
+                {"name": demo.name, "company_id": company.id, "state": "test", "is_published": True}
+            )
+            self.env["ir.model.data"].create(
+                {
+                    "module": "account_debt_followup",
+                    "name": "demo_payment_provider_vn",
+                    "model": provider._name,
+                    "res_id": provider.id,
+                    "noupdate": True,
+                }
+            )

@@ -45,12 +45,15 @@ class ResPartner(models.Model):
         contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
         return (partner if partner.email else self.browse()) | contacts
 
-    def _debt_followup_render(self, template, company):
+    def _debt_followup_render(self, template, company, level=None):
         """``(subject, body)`` of ``template`` for this customer, written for ``company``: its
         name, currency and figures (the template reads them from ``debt_followup_company_id``),
-        in the customer's language, whatever the company of the user or job rendering it."""
+        in the customer's language, whatever the company of the user or job rendering it. The
+        items listed are those of ``level`` (``_debt_followup_mail_values``)."""
         self.ensure_one()
-        template = template.with_company(company)
+        template = template.with_company(company).with_context(
+            debt_followup_level_id=level.id if level else False
+        )
         return (
             template._render_field("subject", self.ids, compute_lang=True)[self.id],
             template._render_field("body_html", self.ids, compute_lang=True)[self.id],
@@ -127,7 +130,7 @@ class ResPartner(models.Model):
         if send_email:
             if not (subject and body):
                 rendered_subject, rendered_body = partner._debt_followup_render(
-                    level.mail_template_id, company
+                    level.mail_template_id, company, level
                 )
                 subject = subject or rendered_subject
                 body = body or rendered_body
@@ -227,7 +230,7 @@ class ResPartner(models.Model):
 
     def _debt_followup_sms(self, level, amount_overdue, company):
         """Queue the level's text message to the customer's mobile (sent by the SMS queue), in the
-        customer's language, the amount in ``company``'s currency."""
+        customer's language, the amount in ``company``'s currency (``_debt_followup_sms_body``)."""
         self.ensure_one()
         if "sms.sms" not in self.env:
             raise UserError(self.env._("Install the SMS module to send reminders by SMS."))
@@ -235,12 +238,7 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("%(partner)s has no phone number for the SMS.", partner=self.display_name)
             )
-        lang_env = self._debt_followup_lang_env()
-        text = level.with_env(lang_env).sms_text or lang_env._(
-            "%(company)s: a payment is overdue on your account.", company=company.name
-        )
-        amount = format_amount(lang_env, amount_overdue, company.currency_id)
-        body = lang_env._("%(text)s Overdue: %(amount)s", text=text.strip(), amount=amount)
+        body = self._debt_followup_sms_body(level, amount_overdue, company)
         # sudo: see _debt_followup_execute; queued like the mails, sent after the commit
         self.sudo()._message_sms(body, put_in_queue=True)
 

@@ -22,6 +22,10 @@ class ReportFollowupLetter(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids).with_company(company)
         today = fields.Date.context_today(self)
         lines = {partner.id: partner._get_followup_lines(company, level or None) for partner in partners}
+        groups = {
+            partner.id: partner._debt_followup_line_groups(company, lines=lines[partner.id], today=today)
+            for partner in partners
+        }
         # the totals of the email and of the customer's form: the ledger's, for all at once
         figures = partners._get_debt_figures(company)
         return {
@@ -31,12 +35,20 @@ class ReportFollowupLetter(models.AbstractModel):
             "company": company,
             "level": level,
             "followup_lines": lines,
+            "followup_groups": groups,
             "figures": {
                 partner.id: figures.get(partner.commercial_partner_id.id, {"open": 0.0, "overdue": 0.0})
                 for partner in partners
             },
             "today": today,
             "bank_accounts": company.partner_id.bank_ids,
+            # the VietQR code and the link to pay the overdue amount
+            "payment_means": {
+                partner.id: partner._debt_payment_means(
+                    company, figures.get(partner.commercial_partner_id.id, {}).get("overdue", 0.0)
+                )
+                for partner in partners
+            },
             # late-payment interest accrued on the open items and not charged yet
             "interest": self.env["debt.interest.line"]._accrued(company, partners, today),
         }

@@ -40,4 +40,13 @@ class ReportStatement(models.AbstractModel):
             values["open_items"] = Statement._get_open_items(
                 partners, company, date_to, account_type=account_type
             )
+        if account_type == RECEIVABLE and date_to >= fields.Date.context_today(self):
+            # the VietQR code and the link to pay what is overdue today (not on a past statement)
+            figures = partners._get_debt_figures(company)
+            values["payment_means"] = {
+                partner.id: partner._debt_payment_means(
+                    company, figures.get(partner.id, {}).get("overdue", 0.0)
+                )
+                for partner in partners
+            }
         return values

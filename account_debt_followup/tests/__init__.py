@@ -1,5 +1,6 @@
 from . import test_confidentiality
 from . import test_credit_approval_decisions
+from . import test_credit_banner
 from . import test_credit_concurrency
 from . import test_credit_control
 from . import test_credit_gate
@@ -20,5 +21,6 @@ from . import test_i18n
 from . import test_netting
 from . import test_partner_debt
 from . import test_portal
+from . import test_reminder_pay
 from . import test_statement
 from . import test_tours

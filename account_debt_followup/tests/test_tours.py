@@ -23,6 +23,15 @@ class TestTours(HttpCase):
                 "company_id": company.id,
             }
         )
+        # a rule that only warns, shown apart from the one that blocks
+        cls.env["debt.credit.rule"].create(
+            {
+                "name": "Watch big orders",
+                "rule_type": "credit_limit",
+                "action": "warn",
+                "company_id": company.id,
+            }
+        )
         cls.manager = new_test_user(
             cls.env,
             login="tour_boss",

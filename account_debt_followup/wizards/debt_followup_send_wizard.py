@@ -67,7 +67,9 @@ class DebtFollowupSendWizard(models.TransientModel):
             template = level.mail_template_id
             partner = wizard.partner_id.with_company(wizard.company_id)
             if template and partner:
-                wizard.subject, wizard.body = partner._debt_followup_render(template, wizard.company_id)
+                wizard.subject, wizard.body = partner._debt_followup_render(
+                    template, wizard.company_id, level
+                )
             else:
                 wizard.subject = wizard.body = False
 

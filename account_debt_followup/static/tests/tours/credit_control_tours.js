@@ -9,6 +9,14 @@ registry.category("web_tour.tours").add("account_debt_followup_salesperson_block
             trigger: "div[name=debt_credit_blocked]:contains('Credit control blocks this order.')",
         },
         {
+            content: "What blocks the order is in the red block, without the warning",
+            trigger: "div[name=debt_credit_blocked]:contains('Over credit limit'):not(:contains('Watch big orders'))",
+        },
+        {
+            content: "The warning is in its own block, without what blocks",
+            trigger: "div[name=debt_credit_warning]:visible:contains('Watch big orders'):not(:contains('Over credit limit'))",
+        },
+        {
             content: "The banner shows the credit limit",
             trigger: "div[name=debt_credit_banner]:contains('Credit limit')",
         },

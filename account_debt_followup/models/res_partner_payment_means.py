@@ -1,0 +1,228 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""res.partner, what a reminder shows the customer: the items it is about, per currency, and the
+ways to pay them (a VietQR code of the company's bank account, a link to pay online).
+
+The VietQR code is Odoo's own: ``l10n_vn`` adds the Vietnamese EMV QR to the bank accounts of
+Vietnam (``res.partner.bank``, method ``emv_qr``); nothing here builds a QR payload. Without
+``l10n_vn`` (or without a Vietnamese account Odoo can make a QR for), no QR is shown.
+"""
+
+from werkzeug import urls
+
+from odoo import api, fields, models
+from odoo.tools import format_amount, format_date
+from odoo.tools.misc import hmac, remove_accents
+
+from .debt_followup_level import SMS_PLACEHOLDER_RE
+
+# EMV "purpose of transaction" (tag 62, sub-tag 08) holds 25 characters at most
+REFERENCE_SIZE = 25
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------ the items
+    def _debt_followup_line_groups(self, company=None, level=None, lines=None, today=None):
+        """The items of this customer's reminder (``_get_followup_lines``, the one list the
+        email and the letter show), grouped by the currency of each item, company currency
+        first: ``[{"currency", "items": [{"line", "name", "ref", "date", "date_maturity",
+        "amount", "days"}], "total"}]``. Amounts are the open amounts in the item's currency;
+        there is no total across currencies."""
+        self.ensure_one()
+        company = (company or self.env.company).root_id
+        if lines is None:
+            lines = self._get_followup_lines(company, level)
+        today = today or fields.Date.context_today(self)
+        groups = {}
+        for line in lines:
+            currency = line.currency_id or company.currency_id
+            amount = (
+                line.amount_residual if currency == company.currency_id else line.amount_residual_currency
+            )
+            group = groups.setdefault(currency, {"currency": currency, "items": [], "total": 0.0})
+            group["items"].append(
+                {
+                    "line": line,
+                    "name": line.move_id.name,
+                    "ref": line.move_id.ref or "",
+                    "date": line.date,
+                    "date_maturity": line.date_maturity or line.date,
+                    "amount": amount,
+                    "days": max((today - (line.date_maturity or line.date)).days, 0),
+                }
+            )
+            group["total"] += amount
+        for group in groups.values():
+            group["total"] = group["currency"].round(group["total"])
+        return sorted(
+            groups.values(), key=lambda g: (g["currency"] != company.currency_id, g["currency"].name)
+        )
+
+    # ------------------------------------------------------------------ the ways to pay
+    def _debt_payment_reference(self):
+        """The reference the customer's transfer carries: its customer reference, else its
+        name, without accents, as short as a bank transfer's purpose allows."""
+        partner = self.commercial_partner_id
+        reference = remove_accents(partner.ref or partner.name or "").replace("đ", "d").replace("Đ", "D")
+        return reference.strip()[:REFERENCE_SIZE]
+
+    def _debt_vietqr_bank(self, company, amount, reference):
+        """The company's bank account a VietQR code can be made for, and its QR values, or
+        ``(empty, None)``. The account is chosen as Odoo chooses the one printed on customer
+        invoices (the company's accounts, of no or that company, trusted ones first), among
+        those of Vietnam Odoo can make a VietQR for (``l10n_vn``: a bank with its BIC code, a
+        proxy type and value, in VND)."""
+        # sudo: the company's own bank details, printed on every reminder, are read for whoever
+        # renders it (a credit controller, the scheduled action, a portal customer)
+        Bank = self.env["res.partner.bank"].sudo()
+        if "emv_qr" not in dict(Bank.get_available_qr_methods_in_sequence()):
+            return Bank, None
+        banks = (
+            company.partner_id.sudo()
+            .bank_ids.filtered(
+                lambda bank: (not bank.company_id or bank.company_id == company) and bank.country_code == "VN"
+            )
+            .sorted(lambda bank: not bank.allow_out_payment)
+        )
+        for bank in banks:
+            vals = bank._build_qr_code_vals(
+                amount, reference, None, company.currency_id, self.commercial_partner_id, qr_method="emv_qr"
+            )
+            if vals:
+                return bank, vals
+        return Bank, None
+
+    @api.model
+    def _debt_payment_access_token(self, *values):
+        """The access token of Odoo's payment links (``payment.utils.generate_access_token``,
+        which reads the database secret through the HTTP request): the same token, made
+        outside a request too (the scheduled reminders, the mail queue)."""
+        return hmac(self.env(su=True), "generate_access_token", "|".join(str(value) for value in values))
+
+    def _debt_pay_link(self, company, amount, reference, payer=None):
+        """The link to pay ``amount`` (in ``company``'s currency) online on Odoo's generic
+        payment page, or ``False`` when no payment provider is enabled for the company. The
+        access token covers the paying partner, the amount and the currency: a link cannot be
+        changed to another amount or customer."""
+        payer = payer or self.commercial_partner_id
+        currency = company.currency_id
+        # sudo: the providers are the company's configuration, read for a customer too
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(company.id, payer.id, amount, currency_id=currency.id)
+            .filtered("is_published")  # those the customer's payment page offers
+        )
+        if not providers:
+            return False
+        amount = currency.round(amount)
+        params = {
+            "reference": reference or None,
+            "amount": amount,
+            "currency_id": currency.id,
+            "partner_id": payer.id,
+            "company_id": company.id,
+            "access_token": self._debt_payment_access_token(payer.id, amount, currency.id),
+        }
+        return f"{self.get_base_url()}/payment/pay?{urls.url_encode(params)}"
+
+    def _debt_payment_means(self, company=None, amount=None, payer=None):
+        """How this customer can pay its overdue amount in ``company`` (main company and
+        branches, from the ledger unless ``amount`` is given), in the company currency:
+        ``{"amount", "currency", "reference", "bank", "qr_image" (data URI, for PDFs and
+        pages), "qr_url" (absolute URL of the same image, for emails), "qr_payload",
+        "pay_link"}``. No QR when the company has no Vietnamese account Odoo can make a VietQR
+        for, or when its currency is not VND; no link without an enabled payment provider;
+        neither when nothing is overdue."""
+        self.ensure_one()
+        company = (company or self.env.company).root_id
+        partner = self.commercial_partner_id
+        currency = company.currency_id
+        if amount is None:
+            amount = partner._get_debt_figures(company).get(partner.id, {}).get("overdue", 0.0)
+        reference = partner._debt_payment_reference()
+        means = {
+            "amount": amount,
+            "currency": currency,
+            "reference": reference,
+            "bank": self.env["res.partner.bank"],
+            "qr_image": False,
+            "qr_url": False,
+            "qr_payload": False,
+            "pay_link": False,
+        }
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return means
+        bank, vals = partner._debt_vietqr_bank(company, amount, reference)
+        if vals:
+            means.update(
+                bank=bank,
+                qr_image=bank._get_qr_code_base64(**vals),
+                qr_url=self.get_base_url() + bank._get_qr_code_url(**vals),
+                qr_payload=bank._get_qr_vals(**vals),
+            )
+        means["pay_link"] = partner._debt_pay_link(company, amount, reference, payer=payer)
+        return means
+
+    # ------------------------------------------------------------------ what the reminder says
+    def _debt_followup_mail_values(self):
+        """What the reminder email template shows (``{"groups", "means"}``), for the company it
+        is written for (``debt_followup_company_id``) and the level in the context
+        (``_debt_followup_render``): the same items as the letter, the ways to pay."""
+        self.ensure_one()
+        company = self.debt_followup_company_id.root_id
+        level = (
+            self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
+        )
+        return {
+            "groups": self._debt_followup_line_groups(company, level or None),
+            "means": self._debt_payment_means(company),
+        }
+
+    def _debt_followup_sms_values(self, level, amount_overdue, company):
+        """The values of the SMS placeholders (``SMS_PLACEHOLDERS``) for this customer, written
+        in the language of ``self.env``."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        overdue = [
+            (group["currency"], [item for item in group["items"] if item["days"] > 0])
+            for group in partner._debt_followup_line_groups(company, level)
+        ]
+        overdue = [(currency, items) for currency, items in overdue if items]
+        amounts = [
+            format_amount(self.env, currency.round(sum(item["amount"] for item in items)), currency)
+            for currency, items in overdue
+        ]
+        due_dates = [item["date_maturity"] for _currency, items in overdue for item in items]
+        reference = partner._debt_payment_reference()
+        pay_link = ""
+        if company.currency_id.compare_amounts(amount_overdue, 0.0) > 0:
+            pay_link = partner._debt_pay_link(company.root_id, amount_overdue, reference) or ""
+        return {
+            "partner": partner.name or "",
+            "company": company.name or "",
+            "overdue": " + ".join(amounts) or format_amount(self.env, 0.0, company.currency_id),
+            "due_date": format_date(self.env, min(due_dates)) if due_dates else "",
+            "reference": reference,
+            "pay_link": pay_link,
+        }
+
+    def _debt_followup_sms_body(self, level, amount_overdue, company):
+        """The text message of ``level`` for this customer, in its language: the level's text
+        with its placeholders replaced; the overdue amount (``amount_overdue``, in ``company``'s
+        currency) is added at the end when the text does not say ``{overdue}``."""
+        self.ensure_one()
+        lang_env = self._debt_followup_lang_env()
+        text = (level.with_env(lang_env).sms_text or "").strip() or lang_env._(
+            "%(company)s: a payment is overdue on your account.", company=company.name
+        )
+        names = set(SMS_PLACEHOLDER_RE.findall(text))
+        values = (
+            self.with_env(lang_env)._debt_followup_sms_values(level, amount_overdue, company) if names else {}
+        )
+        body = SMS_PLACEHOLDER_RE.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+        if "overdue" in names:
+            return body
+        amount = format_amount(lang_env, amount_overdue, company.currency_id)
+        return lang_env._("%(text)s Overdue: %(amount)s", text=body, amount=amount)
