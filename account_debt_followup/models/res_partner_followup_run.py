@@ -134,12 +134,16 @@ class ResPartner(models.Model):
         sent = no_email = self.browse()
         partners = self.commercial_partner_id.with_company(company)
         figures = partners._get_debt_figures(company)
+        recipients_of = {partner.id: partner._debt_followup_recipients() for partner in partners}
+        # every statement in one wkhtmltopdf run, split per customer
+        to_send = [partner_id for partner_id, recipients in recipients_of.items() if recipients]
+        contents = Report._debt_render_pdf_per_record(report, to_send, data) if to_send else {}
         for partner in partners:
-            recipients = partner._debt_followup_recipients()
+            recipients = recipients_of[partner.id]
             if not recipients:
                 no_email |= partner
                 continue
-            content, _type = Report._render_qweb_pdf(report, partner.ids, data=data)
+            content = contents[partner.id]
             partner_figures = figures.get(partner.id, {})
             # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
             history = History.sudo().create(

@@ -19,6 +19,7 @@ from . import test_followup_concurrency
 from . import test_i18n
 from . import test_netting
 from . import test_partner_debt
+from . import test_pdf_batch
 from . import test_portal
 from . import test_statement
 from . import test_tours
