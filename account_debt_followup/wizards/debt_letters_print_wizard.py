@@ -27,7 +27,7 @@ class DebtLettersPrintWizard(models.TransientModel):
     )
     letter_count = fields.Integer(string="Letters", compute="_compute_letter_count")
     pdf = fields.Binary(string="Letters PDF", readonly=True)
-    pdf_name = fields.Char(readonly=True)
+    pdf_name = fields.Char(string="File Name", readonly=True)
 
     @api.depends("date", "company_ids", "reprint")
     def _compute_letter_count(self):
