@@ -97,6 +97,22 @@ class TestPdfBatch(DebtFollowupCommon):
             self.assertEqual(self._words(alone), self._words(batch[partner.id]), partner.name)
         self.assertEqual(len(self.wkhtmltopdf_runs), 4)
 
+    def test_split_reads_the_markers_without_pdftotext_too(self):
+        """Without poppler's pdftotext on the server, the pages' text is read in Python: same split."""
+        partners = self.long_co | self.short_co
+        data = {"company_id": self.company.id, "date_to": TODAY}
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with_poppler = Report._debt_render_pdf_per_record(STATEMENT, partners.ids, data=dict(data))
+        in_python = Report.with_context(debt_pdf_text_in_python=True)._debt_render_pdf_per_record(
+            STATEMENT, partners.ids, data=dict(data)
+        )
+        self.assertEqual(self.wkhtmltopdf_runs, [1, 1])
+        for partner in partners:
+            self.assertEqual(
+                self._pdf_pages(in_python[partner.id]), self._pdf_pages(with_poppler[partner.id])
+            )
+            self.assertEqual(self._words(in_python[partner.id]), self._words(with_poppler[partner.id]))
+
     def test_batch_of_a_vnd_company(self):
         partners = self.vn_co | self.vn_other
         self.env["res.lang"]._activate_lang("vi_VN")
