@@ -130,9 +130,8 @@ class IrActionsReport(models.Model):
     def _debt_pdf_streams_one_by_one(self, report, res_ids, data):
         streams = OrderedDict()
         for res_id in res_ids:
-            stream = super()._render_qweb_pdf_prepare_streams(
-                report.report_name, dict(data), res_ids=[res_id]
-            )
+            # one id: Odoo's own rendering (see _render_qweb_pdf_prepare_streams)
+            stream = self._render_qweb_pdf_prepare_streams(report.report_name, dict(data), res_ids=[res_id])
             streams[res_id] = stream[res_id]["stream"]
         return streams
 

@@ -184,6 +184,15 @@ class TestPdfBatch(DebtFollowupCommon):
         )
         self.assertIn(self.short_invoice.name, " ".join(self._words(batch[self.short_co.id])))
 
+    def test_no_split_without_markers(self):
+        """A document without its marker (a template of another module) or a PDF where the
+        markers are not found is not split: the caller renders one record per run instead."""
+        html = b'<html><body><main><div class="article"><p>No marker</p></div></main></body></html>'
+        Report = self.env["ir.actions.report"]
+        self.assertIsNone(Report._debt_batch_html(html, "ABC")[1])
+        alone = self._alone(self.short_co, self.company)
+        self.assertIsNone(Report._debt_split_pdf(alone, "ABC", [self.short_co.id]))
+
     def test_only_customer_documents_are_split(self):
         with self.assertRaises(UserError):
             self.env["ir.actions.report"]._debt_render_pdf_per_record(
