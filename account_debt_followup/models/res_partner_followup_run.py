@@ -64,12 +64,19 @@ class ResPartner(models.Model):
             partners = self.with_company(company).browse([p for c, p, _l in batch if c == company])
             partners.mapped("debt_overdue_amount")
             partners.sudo().mapped("debt_overdue_amount")
+        Level = self.env["debt.followup.level"]
+        # the letters of the batch in one wkhtmltopdf run per company and level
+        letters = self._debt_followup_letters(
+            [(company, partner_id, Level.browse(level_id)) for company, partner_id, level_id in batch]
+        )
         for company, partner_id, level_id in batch:
             partner = self.with_company(company).browse(partner_id)
-            level = self.env["debt.followup.level"].browse(level_id)
+            level = Level.browse(level_id)
             try:
                 with self.env.cr.savepoint():
-                    partner._debt_followup_execute(level, company)
+                    partner._debt_followup_execute(
+                        level, company, letter=letters.get((company.id, partner_id, level_id))
+                    )
             except psycopg2.Error:
                 raise  # concurrency errors: the whole run is retried
             except Exception as error:  # one customer's failure must not stop the run

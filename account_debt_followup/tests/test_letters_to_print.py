@@ -140,6 +140,38 @@ class TestLettersToPrint(DebtFollowupCommon, HttpCase):
         self.assertIn("Late Letter Co", self._pdf_text(next_batch))
         self.assertNotIn("Alpha Paints", self._pdf_text(next_batch))
 
+    def test_letters_of_a_selection_are_rendered_in_one_run(self):
+        """The worklist's *Send Reminders* of several customers renders their letters in one
+        wkhtmltopdf run; each customer's history keeps its own letter."""
+        Report = type(self.env["ir.actions.report"])
+        run = Report._run_wkhtmltopdf
+        runs = []
+
+        def counting_run(report, bodies, *args, **kwargs):
+            runs.append(len(bodies))
+            return run(report, bodies, *args, **kwargs)
+
+        self.patch(Report, "_run_wkhtmltopdf", counting_run)
+        self.template_level.active = False  # their level: the letter by post
+        Partner = self.env["res.partner"]
+        customers = Partner.create(
+            [{"name": "First Post Co", "is_company": True}, {"name": "Second Post Co", "is_company": True}]
+        )
+        for customer in customers:
+            self._create_invoice(
+                customer, 300.0, self.today - timedelta(days=40), self.today - timedelta(days=10)
+            )
+        customers.with_user(self.credit_user).with_context(
+            force_report_rendering=True, allowed_company_ids=self.company.ids
+        ).action_debt_send_due_reminders()
+        self.assertEqual(runs, [1], "the letters of the selection in one run")
+        histories = self.env["debt.followup.history"].search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(histories), 2)
+        for history in histories:
+            text = self._pdf_text(history.attachment_id.raw)
+            self.assertIn(history.partner_id.name, text)
+            self.assertNotIn((customers - history.partner_id).name, text)
+
     def test_no_letter_on_another_day(self):
         self._login(self.credit_user)
         yesterday = fields.Date.to_string(self.today - timedelta(days=1))
