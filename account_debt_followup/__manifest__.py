@@ -39,6 +39,7 @@
         "views/res_config_settings_month_end_views.xml",
         "views/debt_collection_forecast_views.xml",
         "wizards/debt_statement_wizard_views.xml",
+        "wizards/debt_letters_print_wizard_views.xml",
         "wizards/debt_rating_wizard_views.xml",
         "wizards/debt_call_wizard_views.xml",
         "wizards/debt_credit_limit_wizard_views.xml",

@@ -17,7 +17,7 @@ mkdir -p "$LOCAL_DIR/log" "$PROJECT_ROOT/bench/results"
 PORT="$(free_port)"
 CONF=$(write_odoo_conf bench.conf "http_port = $PORT" "workers = 0" "max_cron_threads = 0")
 ensure_database "$DB" "$CONF" --without-demo=all
-odoo_python "$PROJECT_ROOT/tools/bench.py" generate "$CONF" "$DB"
+(cd "$PROJECT_ROOT/tools" && odoo_python -m bench generate "$CONF" "$DB")
 
 SERVERS=()
 stop_servers() {
@@ -100,5 +100,5 @@ fi
 
 serve "$CONF" "$DB" "$PORT" "$LOCAL_DIR/log/bench-server.log"
 OUT="$PROJECT_ROOT/bench/results/$(date +%Y-%m-%d).md"
-odoo_python "$PROJECT_ROOT/tools/bench.py" "$CONF" "$DB" "http://127.0.0.1:$PORT" "$OUT" "${OCA_ARGS[@]}"
+(cd "$PROJECT_ROOT/tools" && odoo_python -m bench "$CONF" "$DB" "http://127.0.0.1:$PORT" "$OUT" "${OCA_ARGS[@]}")
 info "results written to $OUT"

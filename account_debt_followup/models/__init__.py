@@ -26,6 +26,7 @@ from . import debt_provision
 from . import debt_provision_line
 from . import debt_statement
 from . import ir_actions_report
+from . import ir_actions_report_batch
 from . import payment_transaction
 from . import res_company
 from . import res_company_month_end

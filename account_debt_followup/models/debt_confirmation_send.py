@@ -31,9 +31,10 @@ class DebtConfirmation(models.Model):
             return to_send, no_email
         subjects = template._render_field("subject", to_send.ids, compute_lang=True)
         bodies = template._render_field("body_html", to_send.ids, compute_lang=True)
+        # every minute in one wkhtmltopdf run, split per minute (see ir_actions_report_batch.py)
+        contents = self.env["ir.actions.report"]._debt_render_pdf_per_record(report, to_send.ids)
         for confirmation in to_send:
-            # one minute per wkhtmltopdf run (see ir_actions_report.py)
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, confirmation.ids)
+            content = contents[confirmation.id]
             attachment = self.env["ir.attachment"].create(
                 {
                     "name": self.env._("Debt Confirmation %(name)s.pdf", name=confirmation.name),

@@ -48,6 +48,12 @@ class DebtFollowupHistory(models.Model):
         help="The letter or statement sent, kept here: readable by who may read this history only.",
     )
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    letter_printed_date = fields.Datetime(
+        string="Letter Printed On",
+        readonly=True,
+        help="When the letter was printed with the letters to post (Letters to Print).",
+    )
+    letter_printed_uid = fields.Many2one("res.users", string="Letter Printed By", readonly=True)
     note = fields.Text(readonly=True)
 
     _sql_constraints = [

@@ -188,8 +188,8 @@ class DebtStatement(models.AbstractModel):
 
     @api.model
     def _statement_pdf(self, partners, data):
-        """The statements of ``partners`` in one PDF, one customer per wkhtmltopdf run (see
-        ``ir.actions.report._debt_one_record_per_run``)."""
+        """The statements of ``partners`` in one PDF, one customer after the other, rendered in one
+        wkhtmltopdf run (see ``ir_actions_report_batch.py``)."""
         report = self.env.ref("account_debt_followup.action_report_statement")
         return self.env["ir.actions.report"]._render_qweb_pdf(
             report, partners.commercial_partner_id.ids, data=data

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from collections import OrderedDict
-
 from odoo import api, models
 from odoo.exceptions import AccessError, MissingError, UserError
 
@@ -32,8 +30,9 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _debt_one_record_per_run(self):
-        """Reports rendered one record per wkhtmltopdf run then merged: the wkhtmltopdf of Debian
-        (unpatched Qt) fails to render several documents in one run."""
+        """Reports of one document per record, rendered several at once in one wkhtmltopdf run
+        then split per record (``ir_actions_report_batch.py``): the wkhtmltopdf of Debian
+        (unpatched Qt) renders one HTML document per run and writes no outlines to split at."""
         return DEBT_REPORTS - LIST_REPORTS
 
     # ------------------------------------------------------------------ rendering
@@ -51,15 +50,6 @@ class IrActionsReport(models.Model):
             return super()._render_qweb_html(report_ref, docids, data=data)
         renderer, docids = self._debt_prepare_rendering(report, docids, data)
         return super(IrActionsReport, renderer)._render_qweb_html(report_ref, docids, data=data)
-
-    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        report = self._get_report(report_ref)
-        if report.report_name not in self._debt_one_record_per_run() or not res_ids or len(set(res_ids)) < 2:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
-        streams = OrderedDict()
-        for res_id in dict.fromkeys(res_ids):
-            streams.update(super()._render_qweb_pdf_prepare_streams(report_ref, dict(data), res_ids=[res_id]))
-        return streams
 
     # ------------------------------------------------------------------ records and access
     @api.model

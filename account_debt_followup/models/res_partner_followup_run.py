@@ -64,12 +64,19 @@ class ResPartner(models.Model):
             partners = self.with_company(company).browse([p for c, p, _l in batch if c == company])
             partners.mapped("debt_overdue_amount")
             partners.sudo().mapped("debt_overdue_amount")
+        Level = self.env["debt.followup.level"]
+        # the letters of the batch in one wkhtmltopdf run per company and level
+        letters = self._debt_followup_letters(
+            [(company, partner_id, Level.browse(level_id)) for company, partner_id, level_id in batch]
+        )
         for company, partner_id, level_id in batch:
             partner = self.with_company(company).browse(partner_id)
-            level = self.env["debt.followup.level"].browse(level_id)
+            level = Level.browse(level_id)
             try:
                 with self.env.cr.savepoint():
-                    partner._debt_followup_execute(level, company)
+                    partner._debt_followup_execute(
+                        level, company, letter=letters.get((company.id, partner_id, level_id))
+                    )
             except psycopg2.Error:
                 raise  # concurrency errors: the whole run is retried
             except Exception as error:  # one customer's failure must not stop the run
@@ -134,12 +141,16 @@ class ResPartner(models.Model):
         sent = no_email = self.browse()
         partners = self.commercial_partner_id.with_company(company)
         figures = partners._get_debt_figures(company)
+        recipients_of = {partner.id: partner._debt_followup_recipients() for partner in partners}
+        # every statement in one wkhtmltopdf run, split per customer
+        to_send = [partner_id for partner_id, recipients in recipients_of.items() if recipients]
+        contents = Report._debt_render_pdf_per_record(report, to_send, data) if to_send else {}
         for partner in partners:
-            recipients = partner._debt_followup_recipients()
+            recipients = recipients_of[partner.id]
             if not recipients:
                 no_email |= partner
                 continue
-            content, _type = Report._render_qweb_pdf(report, partner.ids, data=data)
+            content = contents[partner.id]
             partner_figures = figures.get(partner.id, {})
             # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
             history = History.sudo().create(

@@ -5,15 +5,20 @@ The status and the follow-up fields are in res_partner_followup.py, the credit f
 res_partner.py.
 """
 
+import logging
+from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
 from markupsafe import Markup
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 from .res_partner_followup import DEFAULT_NEXT_ACTION_DAYS
+
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -88,13 +93,15 @@ class ResPartner(models.Model):
         send_letter=None,
         create_activity=None,
         send_sms=None,
+        letter=None,
     ):
         """Send the reminder of ``level`` to this customer now, and record it.
 
         Everything the customer receives (email, letter, SMS) is written for ``company``, in its
         currency and the customer's language. Does nothing and returns an empty history when the
         same level was sent today already. Raises ``UserError`` when it cannot be sent (no email
-        address, template error...).
+        address, template error...). ``letter``: the letter's PDF when it was rendered with
+        others already (``_debt_followup_letters``), else it is rendered here.
         """
         self.ensure_one()
         company = (company or self.env.company).root_id  # levels and history are the main company's
@@ -124,7 +131,7 @@ class ResPartner(models.Model):
         channels = []
         attachments = self.env["ir.attachment"]
         if send_letter:
-            attachments = partner._debt_followup_letter(level, company, history)
+            attachments = partner._debt_followup_letter(level, company, history, content=letter)
             values["attachment_id"] = attachments.id
             channels.append("letter")
         if send_email:
@@ -248,17 +255,52 @@ class ResPartner(models.Model):
             return today + timedelta(days=max(next_level.delay - level.delay, 1))
         return today + timedelta(days=DEFAULT_NEXT_ACTION_DAYS)
 
-    def _debt_followup_letter(self, level, company, history):
-        """Render the reminder letter of ``level`` for ``company`` and keep it on the follow-up
-        history row ``history``: readable by who may read that row (the credit controllers of
-        the company), not by everyone who can read the contact."""
+    def _debt_followup_letter(self, level, company, history, content=None):
+        """Render the reminder letter of ``level`` for ``company`` (unless its PDF ``content`` is
+        given) and keep it on the follow-up history row ``history``: readable by who may read
+        that row (the credit controllers of the company), not by everyone who can read the
+        contact."""
         self.ensure_one()
-        report = self.env.ref("account_debt_followup.action_report_followup_letter")
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_company(company)
-            ._render_qweb_pdf(report, self.ids, data={"level_id": level.id, "company_id": company.id})
-        )
+        if content is None:
+            report = self.env.ref("account_debt_followup.action_report_followup_letter")
+            content, _type = (
+                self.env["ir.actions.report"]
+                .with_company(company)
+                ._render_qweb_pdf(report, self.ids, data={"level_id": level.id, "company_id": company.id})
+            )
         return history._debt_attach(
             self.env._("Reminder %(level)s - %(partner)s.pdf", level=level.name, partner=self.name), content
         )
+
+    @api.model
+    def _debt_followup_letters(self, reminders):
+        """The letters of the reminders ``reminders`` (``[(company, partner id, level)]``) whose
+        level prints one, rendered in one wkhtmltopdf run per company and level rather than one
+        per customer.
+
+        :return: ``{(company id, partner id, level id): PDF}``
+        """
+        groups = defaultdict(list)
+        for company, partner_id, level in reminders:
+            if level.send_letter:
+                groups[company, level].append(partner_id)
+        report = self.env.ref("account_debt_followup.action_report_followup_letter")
+        letters = {}
+        for (company, level), partner_ids in groups.items():
+            try:
+                with self.env.cr.savepoint():
+                    contents = (
+                        self.env["ir.actions.report"]
+                        .with_company(company)
+                        ._debt_render_pdf_per_record(
+                            report, partner_ids, data={"level_id": level.id, "company_id": company.id}
+                        )
+                    )
+            except psycopg2.Error:
+                raise  # concurrency errors: the whole run is retried
+            except Exception as error:
+                # rendered again one by one when sent: a letter that fails fails its customer only
+                _logger.info("Letters of level %s not rendered together: %s", level.id, error)
+                continue
+            letters.update({(company.id, partner_id, level.id): pdf for partner_id, pdf in contents.items()})
+        return letters

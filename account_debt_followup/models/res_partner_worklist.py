@@ -112,6 +112,7 @@ class ResPartner(models.Model):
         partners.sudo().mapped("debt_overdue_amount")
         Level = self.env["debt.followup.level"]
         sent, skipped, failed = [], [], []
+        due = {}
         for partner in partners:
             data = all_data.get(partner.id)
             if (
@@ -123,10 +124,17 @@ class ResPartner(models.Model):
             ):
                 skipped.append(partner.display_name)
                 continue
-            level = Level.browse(data["todo_level_id"])
+            due[partner] = Level.browse(data["todo_level_id"])
+        # the letters of the selection in one wkhtmltopdf run per level
+        letters = self._debt_followup_letters(
+            [(company, partner.id, level) for partner, level in due.items()]
+        )
+        for partner, level in due.items():
             try:
                 with self.env.cr.savepoint():
-                    history = partner._debt_followup_execute(level, company)
+                    history = partner._debt_followup_execute(
+                        level, company, letter=letters.get((company.id, partner.id, level.id))
+                    )
             except UserError as error:
                 failed.append(f"{partner.display_name}: {error.args[0]}")
                 continue

@@ -18,8 +18,10 @@ from . import test_followup_call
 from . import test_followup_companies
 from . import test_followup_concurrency
 from . import test_i18n
+from . import test_letters_to_print
 from . import test_netting
 from . import test_partner_debt
+from . import test_pdf_batch
 from . import test_portal
 from . import test_reminder_pay
 from . import test_statement

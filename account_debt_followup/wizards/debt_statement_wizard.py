@@ -51,8 +51,8 @@ class DebtStatementWizard(models.TransientModel):
         return {"company_id": self.company_id.id, "date_to": self.date_to, "account_type": self.account_type}
 
     def action_print(self):
-        """The statements as a PDF, one customer after the other (rendered one at a time, see
-        ``ir.actions.report._debt_one_record_per_run``); the dialog closes once downloaded."""
+        """The statements as a PDF, one customer after the other (rendered in one wkhtmltopdf run,
+        see ``ir_actions_report_batch.py``); the dialog closes once downloaded."""
         self.ensure_one()
         action = self.env.ref("account_debt_followup.action_report_statement").report_action(
             self.partner_ids.commercial_partner_id, data=self._report_data()
