@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/debt_netting_sequence_data.xml",
+        "data/debt_dispute_sequence_data.xml",
         "report/report_debt_layout.xml",
         "report/report_followup_letter.xml",
         "report/report_statement.xml",
@@ -45,6 +46,7 @@
         "wizards/debt_credit_limit_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/debt_credit_history_views.xml",
+        "views/debt_dispute_views.xml",
         "views/account_payment_views.xml",
         "views/res_partner_debt_confirmation_views.xml",
         "views/debt_kpi_views.xml",
@@ -60,6 +62,7 @@
         "views/menus.xml",
         "views/portal_templates.xml",
         "views/portal_minutes_templates.xml",
+        "views/portal_dispute_templates.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

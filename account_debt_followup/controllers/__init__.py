@@ -1,3 +1,4 @@
 from . import portal
 from . import debt_xlsx
 from . import portal_minutes
+from . import portal_dispute

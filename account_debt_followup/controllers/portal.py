@@ -282,6 +282,18 @@ class DebtCustomerPortal(CustomerPortal):
                 "please contact us.",
                 invoice=invoice.name,
             )
+        # sudo: portal users have no access to promises; the lines were proven the user's
+        agreed = (
+            request.env["debt.payment.promise"]
+            .sudo()
+            .search([("line_ids", "in", lines.ids)])
+            .filtered(lambda promise: promise.state == "open" and promise.line_ids != lines)
+        )
+        if agreed:
+            return None, request.env._(
+                "The payment of %(invoice)s was agreed with our collector: please contact us to change it.",
+                invoice=invoice.name,
+            )
         today = self._debt_portal_today()
         due = min(lines.mapped(lambda line: line.date_maturity or line.date))
         latest = self._debt_portal_latest_date(company, due)

@@ -10,6 +10,7 @@ from . import debt_credit_approval
 from . import debt_credit_guard
 from . import debt_credit_history
 from . import debt_credit_rule
+from . import debt_dispute
 from . import debt_followup_history
 from . import debt_kpi
 from . import debt_ledger
@@ -27,6 +28,7 @@ from . import debt_provision_line
 from . import debt_statement
 from . import ir_actions_report
 from . import ir_actions_report_batch
+from . import mail_activity
 from . import payment_transaction
 from . import res_company
 from . import res_company_month_end

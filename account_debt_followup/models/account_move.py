@@ -20,7 +20,21 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft)
         posted._debt_credit_check_invoices()
+        # a credit note or write-off of a dispute case resolves it
+        # sudo: the case may be owned by credit control while an accountant posts the entry
+        disputes = (
+            self.env["debt.dispute"]
+            .sudo()
+            .search([("state", "=", "open"), ("resolution_move_ids", "in", posted.ids)])
+        )
+        disputes._resolve_by_moves(posted)
         return posted
+
+    def action_debt_open_dispute(self):
+        """Dispute this invoice's open receivable items (a new case)."""
+        return self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        ).action_debt_open_dispute()
 
     def _debt_new_sale_amount(self):
         """The part of this customer invoice no confirmed sales order brought, in company

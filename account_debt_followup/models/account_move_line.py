@@ -2,7 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class AccountMoveLine(models.Model):
@@ -19,6 +19,36 @@ class AccountMoveLine(models.Model):
         "debt.followup.level", string="Follow-up Level", copy=False, readonly=True, index="btree_not_null"
     )
     followup_date = fields.Date(string="Last Reminder", copy=False, readonly=True)
+    debt_dispute_ids = fields.Many2many(
+        "debt.dispute",
+        relation="debt_dispute_line_rel",
+        column1="line_id",
+        column2="dispute_id",
+        string="Disputes",
+        readonly=True,
+        copy=False,
+    )
+
+    def action_debt_open_dispute(self):
+        """A new dispute case on these items, to be completed and saved by credit control."""
+        lines = self.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled and line.balance > 0
+        )
+        if not lines or len(lines.partner_id.commercial_partner_id) != 1:
+            raise UserError(self.env._("Pick open receivable items of one customer to dispute."))
+        return {
+            "name": self.env._("New Dispute"),
+            "type": "ir.actions.act_window",
+            "res_model": "debt.dispute",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": lines.partner_id.commercial_partner_id.id,
+                "default_company_id": lines.company_id.root_id[:1].id,
+                "default_line_ids": [fields.Command.set(lines.ids)],
+                "default_source": "item",
+            },
+        }
 
     @api.constrains("followup_excluded", "followup_exclusion_reason")
     def _check_followup_exclusion_reason(self):
@@ -37,6 +67,15 @@ class AccountMoveLine(models.Model):
             if not self.env.su and not self.env.user.has_group("account_debt_followup.group_credit_user"):
                 raise AccessError(
                     self.env._("Only credit control can exclude an item from the follow-up or change why.")
+                )
+            if not self.env.context.get("debt_dispute_sync") and self.debt_dispute_ids.filtered(
+                lambda dispute: dispute.state == "open"
+            ):
+                raise UserError(
+                    self.env._(
+                        "These items are in an open dispute case: resolve or cancel the case to "
+                        "bring them back into the follow-up."
+                    )
                 )
             changed = self.filtered(
                 lambda line: (

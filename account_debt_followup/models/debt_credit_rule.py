@@ -187,6 +187,8 @@ class DebtCreditRule(models.Model):
             base = debt.get(partner_id, NO_DEBT)
             running[partner_id] += document["amount"]
             exposure_after = base["open"] + base["draft"] + base["to_invoice"] - counted[partner_id]
+            if not company.root_id.debt_dispute_in_credit_rules:
+                exposure_after -= base["disputed"]  # disputed items left out of the limit, per setting
             exposure_after += running[partner_id]
             credit_limit, trust, limit_until = standing[partner_id]
             reached = level_of.get((followup.get(partner_id) or {}).get("level_id"))

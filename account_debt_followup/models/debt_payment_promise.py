@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL, format_amount, format_date
 
 
 class DebtPaymentPromise(models.Model):
@@ -63,8 +64,110 @@ class DebtPaymentPromise(models.Model):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(self.env._("A promise to pay is for a positive amount."))
 
+    @api.constrains("amount", "line_ids")
+    def _check_items(self):
+        """The promise covers the items picked: not more than they owe, and an item is in one
+        open promise at most, checked with one query. The items are written first (see
+        ``_lock_items``): of two transactions promising the same item at the same time, the
+        second fails with a serialization error, and Odoo retries it, then sees the first."""
+        promises = self.filtered("line_ids")
+        if not promises:
+            return
+        for promise in promises:
+            strangers = promise.line_ids.filtered(
+                lambda line, p=promise: (
+                    line.partner_id.commercial_partner_id != p.partner_id.commercial_partner_id
+                )
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "%(items)s are not invoices of %(customer)s.",
+                        items=", ".join(strangers.mapped("move_name")),
+                        customer=promise.partner_id.display_name,
+                    )
+                )
+            owed = sum(promise.line_ids.mapped("amount_residual"))
+            if promise.currency_id.compare_amounts(promise.amount, owed) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promise of %(amount)s is more than the invoices picked still owe, "
+                        "%(owed)s: pick the other invoices it pays too.",
+                        amount=format_amount(self.env, promise.amount, promise.currency_id),
+                        owed=format_amount(self.env, owed, promise.currency_id),
+                    )
+                )
+        self.flush_model(["line_ids"])
+        line_ids = promises.line_ids.ids
+        self._lock_items(line_ids)
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT line_id, promise_id FROM debt_payment_promise_line_rel
+                    WHERE line_id = ANY(%s) AND promise_id != ALL(%s)""",
+                line_ids,
+                promises.ids,
+            )
+        )
+        others = self.browse({promise_id for _line_id, promise_id in rows})
+        open_others = others.filtered(lambda other: other.state == "open")
+        for line_id, promise_id in rows:
+            other = self.browse(promise_id)
+            if other in open_others:
+                line = self.env["account.move.line"].browse(line_id)
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s is already in the open promise to pay of %(date)s: change that "
+                        "promise rather than adding another one.",
+                        invoice=line.move_name,
+                        date=format_date(self.env, other.promised_date),
+                    )
+                )
+
+    @api.model
+    def _lock_items(self, line_ids):
+        """Write the items a promise covers (a change of nothing): a concurrent transaction that
+        writes them too waits, then fails with a serialization error under Odoo's REPEATABLE READ
+        (a ``SELECT ... FOR UPDATE`` alone would let it go on with its old snapshot)."""
+        self.env["account.move.line"].flush_model(["expected_payment_date"])
+        self.env.execute_query(
+            SQL(
+                """UPDATE account_move_line SET expected_payment_date = expected_payment_date
+                    WHERE id IN (SELECT id FROM account_move_line
+                                  WHERE id = ANY(%s) ORDER BY id FOR UPDATE)""",
+                line_ids,
+            )
+        )
+
+    @api.model
+    def _oldest_items(self, partner, company, amount):
+        """The items a promise of ``amount`` covers when the collector picked none: the customer's
+        oldest open debits (from the ledger, disputed ones left out) not in another open promise,
+        until the amount is covered."""
+        lines = partner.commercial_partner_id.with_company(company)._get_followup_lines(company)
+        promised = self.search([("line_ids", "in", lines.ids)]).filtered(lambda p: p.state == "open")
+        picked = self.env["account.move.line"]
+        covered = 0.0
+        for line in lines - promised.line_ids:
+            if company.currency_id.compare_amounts(covered, amount) >= 0:
+                break
+            picked |= line
+            covered += line.amount_residual
+        return picked
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            picked = any(
+                isinstance(command, int)
+                or command[0] in (Command.LINK, Command.CREATE)
+                or (command[0] == Command.SET and command[2])
+                for command in vals.get("line_ids") or []
+            )
+            if not picked and vals.get("partner_id") and vals.get("amount"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                items = self._oldest_items(partner, company, vals["amount"])
+                vals["line_ids"] = [Command.set(items.ids)]
         promises = super().create(vals_list)
         for promise in promises:
             promise.residual_at_promise = sum(promise.line_ids.mapped("amount_residual"))

@@ -28,6 +28,12 @@ class ResCompany(models.Model):
         "change it this number of times; afterwards the date is changed by a collector only.",
     )
 
+    debt_dispute_in_credit_rules = fields.Boolean(
+        string="Disputed Items Count in the Credit Limit",
+        default=True,
+        help="Whether the items of open dispute cases count in the exposure checked against the credit "
+        "limit. They never count as overdue.",
+    )
     debt_approval_four_eyes = fields.Boolean(
         string="Four-Eyes Credit Approval",
         help="A credit manager cannot approve an order they are the salesperson of: another "

@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_followup_email_from = fields.Char(related="company_id.debt_followup_email_from", readonly=False)
     debt_aging_days = fields.Char(related="company_id.debt_aging_days", readonly=False)
+    debt_dispute_in_credit_rules = fields.Boolean(
+        related="company_id.debt_dispute_in_credit_rules", readonly=False
+    )
     debt_approval_four_eyes = fields.Boolean(related="company_id.debt_approval_four_eyes", readonly=False)
     debt_credit_review_days = fields.Integer(related="company_id.debt_credit_review_days", readonly=False)
     debt_portal_promise_days = fields.Integer(related="company_id.debt_portal_promise_days", readonly=False)

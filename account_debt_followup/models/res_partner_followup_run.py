@@ -217,6 +217,13 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
 
+    def action_debt_open_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_debt_followup.debt_dispute_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
     def action_debt_record_promise(self):
         self.ensure_one()
         partner = self.commercial_partner_id
@@ -227,9 +234,7 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
+                # the collector picks the invoices the promise covers
                 "default_partner_id": partner.id,
-                "default_line_ids": partner._get_followup_lines()
-                .filtered(lambda line: (line.date_maturity or line.date) < fields.Date.context_today(self))
-                .ids,
             },
         }

@@ -12,3 +12,4 @@ from . import debt_aged_balance_wizard
 from . import debt_period_summary_wizard
 from . import debt_interest_wizard
 from . import debt_letters_print_wizard
+from . import account_move_reversal

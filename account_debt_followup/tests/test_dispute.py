@@ -1,0 +1,220 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import DebtFollowupCommon
+
+TODAY = "2024-06-30"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDispute(DebtFollowupCommon):
+    """A dispute case opened from a call takes its items out of the reminders and the overdue
+    rules until it is released or resolved."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        template = cls.env.ref("account_debt_followup.mail_template_followup_reminder")
+        cls.level = cls.env["debt.followup.level"].create(
+            {"name": "Overdue", "delay": 1, "company_id": cls.company.id, "mail_template_id": template.id}
+        )
+        cls.env["debt.credit.rule"].create(
+            {
+                "name": "Pays late",
+                "rule_type": "overdue_amount",
+                "threshold_amount": 0.0,
+                "action": "block",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Disputing Co", "is_company": True, "email": "ketoan@disputing.vn"}
+        )
+        cls.contact = cls.env["res.partner"].create({"name": "Anh Minh", "parent_id": cls.customer.id})
+        cls.invoice = cls._create_invoice(cls.customer, 800.0, "2024-05-01", due_date="2024-05-31")
+        cls.item = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        cls.revenue = cls.company_data["default_account_revenue"]
+
+    def _call(self, **values):
+        return (
+            self.env["debt.call.wizard"]
+            .with_user(self.credit_user)
+            .with_context(active_id=self.contact.id)
+            .create(dict({"note": "Says two boxes were missing"}, **values))
+        )
+
+    def _dispute_by_call(self):
+        self._call(
+            outcome="dispute", dispute_reason="quantity", line_ids=[Command.set(self.item.ids)]
+        ).action_log()
+        return self.env["debt.dispute"].search([("partner_id", "=", self.customer.id)])
+
+    def _due(self):
+        return [partner for partner, _level in self.env["res.partner"]._debt_followup_due(self.company)]
+
+    def _quotation(self):
+        return self._create_order(self.customer, 100.0, confirm=False).with_user(self.salesman_contacts)
+
+    def test_a_dispute_from_a_call_stops_reminders_and_the_overdue_rule_until_released(self):
+        self.assertIn(self.customer.id, self._due())
+        with self.assertRaises(UserError):
+            self._quotation().action_confirm()
+
+        dispute = self._dispute_by_call()
+        self.assertEqual(
+            (dispute.state, dispute.source, dispute.reason, dispute.amount, dispute.line_ids),
+            ("open", "call", "quantity", 800.0, self.item),
+        )
+        self.assertTrue(dispute.name.startswith("DSP/"))
+        self.assertEqual(dispute.user_id, self.credit_user)
+        self.assertTrue(self.item.followup_excluded)
+        self.assertNotIn(self.customer.id, self._due())
+        # the scheduled run sends no reminder to the customer
+        self.env["res.partner"]._cron_debt_followup()
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)]))
+        figures = self.customer._get_debt_figures(self.company)[self.customer.id]
+        self.assertEqual((figures["open"], figures["disputed"], figures["overdue"]), (800.0, 800.0, 0.0))
+        order = self._quotation()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        # the call is in the history with the item discussed
+        history = self.customer.debt_followup_history_ids
+        self.assertEqual(history.line_ids, self.item)
+
+        # nobody brings the item back by hand while the case is open
+        with self.assertRaises(UserError):
+            self.item.with_user(self.credit_user).followup_excluded = False
+
+        dispute.with_user(self.credit_user).action_release()
+        self.assertEqual((dispute.state, dispute.resolution), ("resolved", "release"))
+        self.assertFalse(self.item.followup_excluded)
+        self.assertEqual(self.customer._get_followup_lines(self.company), self.item)
+        figures = self.customer._get_debt_figures(self.company)[self.customer.id]
+        self.assertEqual((figures["disputed"], figures["overdue"]), (0.0, 800.0))
+        with self.assertRaises(UserError):
+            self._quotation().action_confirm()
+        # the call counted as a contact today: the next run after the minimum interval reminds it
+        with freeze_time("2024-07-08"):
+            self.assertIn(self.customer.id, self._due())
+
+    def test_a_dispute_from_a_call_needs_the_items(self):
+        with self.assertRaises(UserError):
+            self._call(outcome="dispute").action_log()
+        self.assertFalse(self.env["debt.dispute"].search([("partner_id", "=", self.customer.id)]))
+
+    def test_a_credit_note_resolves_the_dispute(self):
+        dispute = self._dispute_by_call()
+        dispute.amount = 300.0  # partial: only part of the invoice is disputed
+        action = dispute.with_user(self.credit_user).action_credit_note()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(self.credit_user)
+            .with_context(action["context"])
+            .create({"journal_id": self.invoice.journal_id.id, "date": TODAY})
+        )
+        reversal.refund_moves()
+        credit_note = dispute.resolution_move_ids
+        self.assertEqual((credit_note.move_type, credit_note.state), ("out_refund", "draft"))
+        self.assertEqual(dispute.state, "open")
+        credit_note.invoice_line_ids.price_unit = 300.0
+        credit_note.action_post()
+        self.assertEqual((dispute.state, dispute.resolution), ("resolved", "credit_note"))
+        self.assertEqual(self.item.amount_residual, 500.0)
+        self.assertFalse(self.item.followup_excluded)
+
+    def test_a_write_off_is_posted_by_the_accountant_and_resolves_the_dispute(self):
+        dispute = self._dispute_by_call()
+        with self.assertRaises(UserError):
+            dispute.action_write_off()
+        dispute.write_off_account_id = self.company_data["default_account_expense"]
+        entry = self.env["account.move"].browse(dispute.action_write_off()["res_id"])
+        self.assertEqual(entry.state, "draft")
+        self.assertEqual(dispute.state, "open")
+        entry.action_post()
+        self.assertEqual((dispute.state, dispute.resolution), ("resolved", "write_off"))
+        self.assertTrue(self.item.reconciled)
+
+    def test_the_disputed_amount_is_at_most_what_the_items_owe(self):
+        with self.assertRaises(ValidationError):
+            self.env["debt.dispute"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.set(self.item.ids)],
+                    "amount": 900.0,
+                    "description": "More than owed",
+                }
+            )
+        other = self.env["res.partner"].create({"name": "Other Co", "is_company": True})
+        with self.assertRaises(ValidationError):
+            self.env["debt.dispute"].create(
+                {"partner_id": other.id, "line_ids": [Command.set(self.item.ids)], "description": "Not its"}
+            )
+
+    def test_a_dispute_from_the_invoice_and_the_deadline_activity(self):
+        action = self.invoice.with_user(self.credit_user).action_debt_open_dispute()
+        context = action["context"]
+        dispute = (
+            self.env["debt.dispute"]
+            .with_user(self.credit_user)
+            .with_context(context)
+            .create({"description": "Price differs from the quotation", "date_deadline": "2024-07-15"})
+        )
+        self.assertEqual((dispute.line_ids, dispute.source), (self.item, "item"))
+        activity = dispute.activity_ids
+        self.assertEqual((str(activity.date_deadline), activity.user_id), ("2024-07-15", self.credit_user))
+        dispute.action_cancel()
+        self.assertFalse(dispute.activity_ids)
+        self.assertFalse(self.item.followup_excluded)
+
+    def test_disputed_items_in_the_credit_limit_per_setting(self):
+        self.customer.credit_limit = 850.0
+        self._dispute_by_call()
+        self.env["debt.credit.rule"].search([("company_id", "=", self.company.id)]).active = False
+        self.env["debt.credit.rule"].create(
+            {"name": "Limit", "rule_type": "credit_limit", "action": "block", "company_id": self.company.id}
+        )
+        self.assertTrue(self.company.debt_dispute_in_credit_rules)
+        with self.assertRaises(UserError):
+            self._quotation().action_confirm()  # 800 disputed + 100 > 850
+        self.company.debt_dispute_in_credit_rules = False
+        order = self._quotation()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_who_sees_disputes(self):
+        dispute = self._dispute_by_call()
+        self.assertEqual(dispute.with_user(self.billing_clerk).read(["name"])[0]["name"], dispute.name)
+        with self.assertRaises(AccessError):
+            dispute.with_user(self.billing_clerk).action_release()
+        with self.assertRaises(AccessError):
+            dispute.with_user(self.salesman_contacts).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["debt.dispute"].with_user(self.billing_clerk).create(
+                {"partner_id": self.customer.id, "line_ids": [Command.set(self.item.ids)], "description": "x"}
+            )
+
+    def test_the_statement_marks_disputed_items(self):
+        self._dispute_by_call()
+        undisputed = self._create_invoice(self.customer, 40.0, "2024-06-01", due_date="2024-06-10")
+        self._render_real_pdfs()
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "account_debt_followup.action_report_statement",
+                self.customer.ids,
+                data={"company_id": self.company.id, "date_to": TODAY},
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        text = self._pdf_text(pdf)
+        # one item disputed, marked once, on its own line (not on the other invoice's)
+        self.assertEqual(text.count("(disputed"), 1)
+        other_line = next(line for line in text.splitlines() if undisputed.name in line)
+        self.assertNotIn("disputed", other_line)
+        self.assertIn(self.invoice.name, text)

@@ -1,0 +1,101 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import DebtFollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalDispute(DebtFollowupCommon, HttpCase):
+    """A customer disputes one of its invoices on its portal, through real HTTP requests; another
+    customer can neither dispute it nor see the case."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.today()
+        cls.customer_a = cls.env["res.partner"].create({"name": "Alpha Trading", "is_company": True})
+        cls.customer_b = cls.env["res.partner"].create({"name": "Beta Logistics", "is_company": True})
+        cls.customer_a.debt_followup_responsible_id = cls.credit_user
+        cls.portal_a = cls._portal_user("portal_alpha", cls.customer_a)
+        cls.portal_b = cls._portal_user("portal_beta", cls.customer_b)
+        cls.invoice_a = cls._create_invoice(
+            cls.customer_a, 1000.0, today - relativedelta(days=40), due_date=today - relativedelta(days=10)
+        )
+        cls.invoice_b = cls._create_invoice(cls.customer_b, 777.0, today - relativedelta(days=40))
+
+    @classmethod
+    def _portal_user(cls, login, customer):
+        user = new_test_user(cls.env, login=login, groups="base.group_portal", company_id=cls.company.id)
+        user.partner_id.parent_id = customer
+        return user
+
+    def _login(self, user):
+        self.authenticate(user.login, user.login + "x" * (8 - len(user.login)))
+
+    def _page(self):
+        response = self.url_open("/my/debt")
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def _post(self, invoice, reason="quantity", description="Two boxes missing from the delivery"):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self._page()).group(1)
+        return self.url_open(
+            "/my/debt/dispute",
+            data={
+                "csrf_token": token,
+                "invoice_id": invoice.id,
+                "reason": reason,
+                "description": description,
+            },
+            allow_redirects=False,
+        )
+
+    def _disputes(self):
+        return self.env["debt.dispute"].search(
+            [("partner_id", "in", (self.customer_a | self.customer_b).ids)]
+        )
+
+    def test_a_customer_disputes_its_invoice_and_sees_its_case(self):
+        self._login(self.portal_a)
+        self.assertIn("o_debt_portal_dispute_form", self._page())
+        response = self._post(self.invoice_a)
+        self.assertEqual(response.status_code, 303)
+        dispute = self._disputes()
+        self.assertEqual(
+            (dispute.partner_id, dispute.source, dispute.reason, dispute.user_id, dispute.amount),
+            (self.customer_a, "portal", "quantity", self.credit_user, 1000.0),
+        )
+        receivable = self.invoice_a.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertTrue(receivable.followup_excluded)
+        self.assertEqual(dispute.activity_ids.user_id, self.credit_user)
+        html = self._page()
+        self.assertIn(dispute.name, html)
+        self.assertIn("o_debt_portal_dispute_row", html)
+        # twice the same invoice: refused, no second case
+        response = self._post(self.invoice_a)
+        self.assertIn("already disputed", response.text)
+        self.assertEqual(len(self._disputes()), 1)
+        # the other customer sees no case of Alpha's
+        self._login(self.portal_b)
+        html = self._page()
+        self.assertNotIn(dispute.name, html)
+        self.assertNotIn("o_debt_portal_dispute_row", html)
+
+    def test_a_customer_cannot_dispute_another_customers_invoice(self):
+        self._login(self.portal_a)
+        response = self._post(self.invoice_b)
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self._disputes())
+
+    def test_a_dispute_needs_a_reason_and_words(self):
+        self._login(self.portal_a)
+        response = self._post(self.invoice_a, description="  ")
+        self.assertIn("o_debt_portal_dispute_error", response.text)
+        response = self._post(self.invoice_a, reason="made_up")
+        self.assertIn("o_debt_portal_dispute_error", response.text)
+        self.assertFalse(self._disputes())
