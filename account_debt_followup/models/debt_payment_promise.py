@@ -67,9 +67,10 @@ class DebtPaymentPromise(models.Model):
     @api.constrains("amount", "line_ids")
     def _check_items(self):
         """The promise covers the items picked: not more than they owe, and an item is in one
-        open promise at most, checked with one query. The items are written first (see
-        ``_lock_items``): of two transactions promising the same item at the same time, the
-        second fails with a serialization error, and Odoo retries it, then sees the first."""
+        open promise at most, checked with one query. ``create`` and ``write`` lock the items
+        first (see ``_lock_items``): of two transactions promising the same item at the same
+        time, the second fails with a serialization error, and Odoo retries it, then sees the
+        first."""
         promises = self.filtered("line_ids")
         if not promises:
             return
@@ -99,7 +100,6 @@ class DebtPaymentPromise(models.Model):
                 )
         self.flush_model(["line_ids"])
         line_ids = promises.line_ids.ids
-        self._lock_items(line_ids)
         rows = self.env.execute_query(
             SQL(
                 """SELECT line_id, promise_id FROM debt_payment_promise_line_rel
@@ -125,18 +125,37 @@ class DebtPaymentPromise(models.Model):
 
     @api.model
     def _lock_items(self, line_ids):
-        """Write the items a promise covers (a change of nothing): a concurrent transaction that
-        writes them too waits, then fails with a serialization error under Odoo's REPEATABLE READ
-        (a ``SELECT ... FOR UPDATE`` alone would let it go on with its old snapshot)."""
+        """Write the items a promise is about to cover (a change of nothing), before anything
+        else: a concurrent transaction that writes them too waits, then fails with a
+        serialization error under Odoo's REPEATABLE READ (a ``SELECT ... FOR UPDATE`` alone
+        would let it go on with its old snapshot)."""
+        if not line_ids:
+            return
         self.env["account.move.line"].flush_model(["expected_payment_date"])
-        self.env.execute_query(
+        self.env.cr.execute(
             SQL(
                 """UPDATE account_move_line SET expected_payment_date = expected_payment_date
                     WHERE id IN (SELECT id FROM account_move_line
                                   WHERE id = ANY(%s) ORDER BY id FOR UPDATE)""",
-                line_ids,
-            )
+                sorted(line_ids),
+            ),
+            # a concurrent promise fails here with a serialization error on purpose: Odoo retries
+            # the request, so it is not logged as a bad query
+            log_exceptions=False,
         )
+
+    @api.model
+    def _item_ids_of(self, commands):
+        """The items named by ``line_ids`` commands (set, link, or plain ids)."""
+        ids = set()
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.add(command)
+            elif command[0] == Command.SET:
+                ids.update(command[2] or [])
+            elif command[0] == Command.LINK:
+                ids.add(command[1])
+        return ids
 
     @api.model
     def _oldest_items(self, partner, company, amount):
@@ -157,23 +176,23 @@ class DebtPaymentPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            picked = any(
-                isinstance(command, int)
-                or command[0] in (Command.LINK, Command.CREATE)
-                or (command[0] == Command.SET and command[2])
-                for command in vals.get("line_ids") or []
-            )
-            if not picked and vals.get("partner_id") and vals.get("amount"):
+            if not self._item_ids_of(vals.get("line_ids")) and vals.get("partner_id") and vals.get("amount"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 items = self._oldest_items(partner, company, vals["amount"])
                 vals["line_ids"] = [Command.set(items.ids)]
+        self._lock_items(set().union(*(self._item_ids_of(vals.get("line_ids")) for vals in vals_list)))
         promises = super().create(vals_list)
         for promise in promises:
             promise.residual_at_promise = sum(promise.line_ids.mapped("amount_residual"))
             # the promised date shows on the items, and the worklist waits for it
             promise.line_ids.expected_payment_date = promise.promised_date
         return promises
+
+    def write(self, vals):
+        if "line_ids" in vals:
+            self._lock_items(self._item_ids_of(vals["line_ids"]))
+        return super().write(vals)
 
     @api.depends("line_ids.amount_residual", "amount", "promised_date", "residual_at_promise")
     @api.depends_context("company")
