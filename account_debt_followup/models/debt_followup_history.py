@@ -55,9 +55,7 @@ class DebtFollowupHistory(models.Model):
     )
     letter_printed_uid = fields.Many2one("res.users", string="Letter Printed By", readonly=True)
     note = fields.Text(readonly=True)
-    next_call_at = fields.Datetime(
-        string="Next Call At", readonly=True, help="The call scheduled at the end of this one."
-    )
+    next_call_at = fields.Datetime(readonly=True, help="The call scheduled at the end of this one.")
 
     _sql_constraints = [
         (

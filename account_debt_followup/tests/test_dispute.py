@@ -114,7 +114,7 @@ class TestDispute(DebtFollowupCommon):
         reversal = (
             self.env["account.move.reversal"]
             .with_user(self.credit_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"journal_id": self.invoice.journal_id.id, "date": TODAY})
         )
         reversal.refund_moves()
@@ -161,7 +161,7 @@ class TestDispute(DebtFollowupCommon):
         dispute = (
             self.env["debt.dispute"]
             .with_user(self.credit_user)
-            .with_context(context)
+            .with_context(**context)
             .create({"description": "Price differs from the quotation", "date_deadline": "2024-07-15"})
         )
         self.assertEqual((dispute.line_ids, dispute.source), (self.item, "item"))
@@ -218,3 +218,82 @@ class TestDispute(DebtFollowupCommon):
         other_line = next(line for line in text.splitlines() if undisputed.name in line)
         self.assertNotIn("disputed", other_line)
         self.assertIn(self.invoice.name, text)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDisputeCompanies(DebtFollowupCommon):
+    """A case of the main company covers an invoice of its branch; a company in VND (no decimals)
+    has its own cases, out of reach of a user of the first company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"child_ids": [Command.create({"name": "Branch Hai Phong"})]})
+        cls.env.cr.precommit.run()  # the branch's accounting
+        cls.branch = cls.company.child_ids
+        cls.env.user.company_ids += cls.branch
+        cls.credit_user.company_ids += cls.branch
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=(cls.company | cls.branch).ids))
+        cls.customer = cls.env["res.partner"].create({"name": "Branch Buyer", "is_company": True})
+        cls.invoice = cls._create_invoice(
+            cls.customer, 600.0, "2024-05-01", due_date="2024-05-31", company=cls.branch
+        )
+        cls.item = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def test_a_case_of_the_main_company_covers_a_branch_invoice(self):
+        dispute = (
+            self.env["debt.dispute"]
+            .with_user(self.credit_user)
+            .with_context(allowed_company_ids=(self.company | self.branch).ids)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.set(self.item.ids)],
+                    "description": "Delivered to the wrong warehouse",
+                }
+            )
+        )
+        self.assertEqual(dispute.company_id, self.company)
+        figures = self.customer._get_debt_figures(self.company)[self.customer.id]
+        self.assertEqual((figures["disputed"], figures["overdue"]), (600.0, 0.0))
+        with self.assertRaises(ValidationError):
+            dispute.company_id = self.branch
+
+    def test_a_vnd_company_keeps_its_cases(self):
+        vn = self._setup_vn_company()
+        self.env.user.company_ids += vn
+        customer = self.env["res.partner"].create({"name": "Công ty Sao Khuê", "is_company": True})
+        invoice = self._create_invoice(customer, 12_345_678, "2024-05-01", due_date="2024-05-31", company=vn)
+        item = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        dispute = (
+            self.env["debt.dispute"]
+            .with_context(allowed_company_ids=vn.ids)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": vn.id,
+                    "line_ids": [Command.set(item.ids)],
+                    "amount": 2_000_000,
+                    "description": "Giao thiếu 2 thùng",
+                }
+            )
+        )
+        self.assertEqual(
+            (dispute.amount, dispute.open_amount, dispute.currency_id.name), (2_000_000, 12_345_678, "VND")
+        )
+        figures = customer._get_debt_figures(vn)[customer.id]
+        self.assertEqual(figures["disputed"], 12_345_678)  # the item is disputed whole
+        # a credit controller of the first company does not see it
+        self.assertFalse(
+            self.env["debt.dispute"].with_user(self.credit_user).search([("id", "=", dispute.id)])
+        )
+        # an item of another company cannot be put in a case of the first one
+        with self.assertRaises(ValidationError):
+            self.env["debt.dispute"].create(
+                {
+                    "partner_id": customer.id,
+                    "line_ids": [Command.set(item.ids)],
+                    "description": "Wrong company",
+                }
+            )

@@ -45,7 +45,6 @@ class DebtCallWizard(models.TransientModel):
     promised_amount = fields.Monetary()
     dispute_reason = fields.Selection(
         selection=lambda self: self.env["debt.dispute"]._fields["reason"]._description_selection(self.env),
-        string="Dispute Reason",
         default="other",
     )
     dispute_deadline = fields.Date(string="Resolve By")
