@@ -241,14 +241,20 @@ class DebtDispute(models.Model):
             for line in case.line_ids & lines:
                 covered.setdefault(line, case)
         lines = lines.sudo().with_context(debt_dispute_sync=True)
+        to_flag = {}
         for line in lines:
             case = covered.get(line)
             if case:
                 reason = self.env._("Dispute %(name)s", name=case.name)
                 if not line.followup_excluded or line.followup_exclusion_reason != reason:
-                    line.write({"followup_excluded": True, "followup_exclusion_reason": reason})
-            elif line.followup_excluded and line.debt_dispute_ids:
-                line.write({"followup_excluded": False, "followup_exclusion_reason": False})
+                    to_flag[reason] = to_flag.get(reason, lines.browse()) | line
+        for reason, flagged in to_flag.items():
+            flagged.write({"followup_excluded": True, "followup_exclusion_reason": reason})
+        released = lines.filtered(
+            lambda line: line not in covered and line.followup_excluded and line.debt_dispute_ids
+        )
+        if released:
+            released.write({"followup_excluded": False, "followup_exclusion_reason": False})
 
     def _close(self, state, resolution=False, moves=None):
         for dispute in self:

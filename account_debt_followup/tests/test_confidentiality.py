@@ -29,6 +29,9 @@ class TestCompanyRules(DebtFollowupCommon):
             customer, 1000.0, "2024-05-01", due_date="2024-05-31", company=cls.company_b
         )
         receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        disputed = cls._create_invoice(
+            customer, 300.0, "2024-05-02", due_date="2024-05-31", company=cls.company_b
+        ).line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         level = B["debt.followup.level"].create({"name": "B level", "delay": 10, "send_email": False})
         order = cls._create_order(customer, 5000.0, confirm=False, company=cls.company_b)
         netting = B["debt.netting"].create(
@@ -73,6 +76,14 @@ class TestCompanyRules(DebtFollowupCommon):
                     "amount": 1000.0,
                     "promised_date": "2024-07-10",
                     "line_ids": [Command.set(receivable.ids)],
+                }
+            ),
+            "debt.dispute": B["debt.dispute"].create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": cls.company_b.id,
+                    "line_ids": [Command.set(disputed.ids)],
+                    "description": "Goods returned",
                 }
             ),
             "debt.netting": netting,
