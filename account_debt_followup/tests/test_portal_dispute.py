@@ -99,3 +99,35 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
         response = self._post(self.invoice_a, reason="made_up")
         self.assertIn("o_debt_portal_dispute_error", response.text)
         self.assertFalse(self._disputes())
+
+    def test_a_date_stated_online_leaves_a_collectors_promise_alone(self):
+        other = self._create_invoice(
+            self.customer_a,
+            400.0,
+            fields.Date.today() - relativedelta(days=20),
+            due_date=fields.Date.today() - relativedelta(days=5),
+        )
+        items = (self.invoice_a | other).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        promise = self.env["debt.payment.promise"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "amount": 1400.0,
+                "promised_date": fields.Date.today() + relativedelta(days=10),
+                "line_ids": [fields.Command.set(items.ids)],
+            }
+        )
+        self._login(self.portal_a)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self._page()).group(1)
+        response = self.url_open(
+            f"/my/debt/invoice/{self.invoice_a.id}/promise",
+            data={
+                "csrf_token": token,
+                "promised_date": fields.Date.to_string(fields.Date.today() + relativedelta(days=3)),
+            },
+        )
+        self.assertIn("agreed with our collector", response.text)
+        self.assertEqual(
+            self.env["debt.payment.promise"].search([("partner_id", "=", self.customer_a.id)]), promise
+        )
