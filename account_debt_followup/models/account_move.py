@@ -17,6 +17,18 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    debt_dispute_ids = fields.Many2many(
+        "debt.dispute",
+        string="Open Disputes",
+        compute="_compute_debt_dispute_ids",
+        groups="account_debt_followup.group_credit_user,account.group_account_invoice",
+        help="The open dispute cases on this invoice: it is not reminded while they are open.",
+    )
+
+    def _compute_debt_dispute_ids(self):
+        for move in self:
+            move.debt_dispute_ids = move.line_ids.debt_dispute_ids.filtered(lambda d: d.state == "open")
+
     def _post(self, soft=True):
         posted = super()._post(soft)
         posted._debt_credit_check_invoices()

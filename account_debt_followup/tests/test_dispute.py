@@ -167,7 +167,10 @@ class TestDispute(DebtFollowupCommon):
         self.assertEqual((dispute.line_ids, dispute.source), (self.item, "item"))
         activity = dispute.activity_ids
         self.assertEqual((str(activity.date_deadline), activity.user_id), ("2024-07-15", self.credit_user))
+        self.assertEqual(self.invoice.with_user(self.billing_clerk).debt_dispute_ids, dispute)
         dispute.action_cancel()
+        self.invoice.invalidate_recordset()
+        self.assertFalse(self.invoice.debt_dispute_ids)
         self.assertFalse(dispute.activity_ids)
         self.assertFalse(self.item.followup_excluded)
 
