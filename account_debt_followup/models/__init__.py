@@ -11,6 +11,7 @@ from . import debt_credit_guard
 from . import debt_credit_history
 from . import debt_credit_rule
 from . import debt_followup_history
+from . import debt_followup_run_line
 from . import debt_kpi
 from . import debt_ledger
 from . import debt_ledger_period
@@ -37,6 +38,7 @@ from . import res_partner_debt_confirmation
 from . import res_partner_followup
 from . import res_partner_followup_run
 from . import res_partner_followup_send
+from . import res_partner_statement_run
 from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating

@@ -61,6 +61,21 @@ class IrActionsReport(models.Model):
             streams.update(super()._render_qweb_pdf_prepare_streams(report_ref, dict(data), res_ids=[res_id]))
         return streams
 
+    @api.model
+    def _debt_render_pdf_per_record(self, report_ref, res_ids, data=None):
+        """``{res_id: pdf bytes}``: one PDF of ``report_ref`` per record, for the batches of the
+        scheduled runs (the monthly statements), called once per batch.
+
+        A simple loop for now, one rendering per record; the batch renderer (one wkhtmltopdf
+        run for the batch, split per record) replaces this body. A record whose PDF cannot be
+        rendered may be left out: the caller renders it again on its own and records the error
+        on that customer only.
+        """
+        return {
+            res_id: self._render_qweb_pdf(report_ref, [res_id], data=dict(data or {}))[0]
+            for res_id in dict.fromkeys(res_ids)
+        }
+
     # ------------------------------------------------------------------ records and access
     @api.model
     def _debt_prepare_rendering(self, report, res_ids, data):

@@ -349,11 +349,25 @@ class ResPartner(models.Model):
         """Suggest a rating to every customer with a history, in every company, and apply it
         where the company allows it and no credit manager pinned it.
 
-        The suggestions are a few grouped writes per company. Rating changes post a message
-        each, so at most ``batch_size`` are applied per run; Odoo runs the job again while
-        ``_notify_progress`` says some are left. A run can stop anywhere: the next one
-        computes again what is left to change.
+        Select once: the first call of the day computes the ratings of every company (a few
+        queries and grouped writes of the suggestions a company) and writes the changes to
+        apply as work items (``debt.followup.run.line``, one per customer, company and day).
+        Each call then applies a batch of ``batch_size`` (each posts a message), taken with
+        ``FOR UPDATE SKIP LOCKED``, each customer in its own savepoint: a customer whose change
+        fails is recorded on its item and the run goes on. Odoo calls again while
+        ``_notify_progress`` says some are left; with none left the run selects again and stops
+        when nothing changes.
+
+        :return: the number of customers taken by this call (0: the run is over)
         """
+        # sudo: the nightly rating covers every company, whichever companies the cron's user has
+        self = self.sudo()
+        return self._debt_run("rating", fields.Date.context_today(self), batch_size, select=True)
+
+    @api.model
+    def _debt_rating_select(self):
+        """Write the suggested ratings of every company and return the changes to apply as work
+        items ``(partner_id, company_id, level_id, trust, reason)``."""
         # sudo: the nightly rating covers every company, whichever companies the cron's user has
         self = self.sudo()
         changes = []
@@ -377,10 +391,19 @@ class ResPartner(models.Model):
             for partner in current:
                 trust = suggested[partner.id]
                 if trust and not partner.debt_trust_pinned and partner.trust != trust:
-                    changes.append((company, partner.id, trust, ratings[partner.id]["reason"]))
-        batch = changes[:batch_size]
-        for company, partner_id, trust, reason in batch:
-            self.with_company(company).browse(partner_id)._debt_set_trust(trust, reason)
-        _logger.info("Debtor rating: %s ratings changed, %s left", len(batch), len(changes) - len(batch))
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(changes) - len(batch))
-        return len(batch)
+                    changes.append((partner.id, company.id, None, trust, ratings[partner.id]["reason"]))
+        return changes
+
+    def _debt_rating_run_batch(self, items):
+        """Apply the rating changes of the work items ``items`` (claimed), each in a savepoint."""
+        # sudo: the nightly rating covers every company, whichever companies the cron's user has
+        self = self.sudo()
+
+        def apply(item):
+            partner = self.with_company(item.company_id.id).browse(item.partner_id.id)
+            # a credit manager may have pinned or set it since the selection
+            if not partner.debt_trust_pinned and partner.trust != item.trust:
+                partner._debt_set_trust(item.trust, item.reason)
+
+        failures = items._debt_process(apply)
+        _logger.info("Debtor rating: %s customers rated, %s failed", len(items), len(failures))
