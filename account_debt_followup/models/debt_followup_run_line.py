@@ -50,7 +50,6 @@ class DebtFollowupRunLine(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     period = fields.Date(
-        string="Period",
         required=True,
         readonly=True,
         help="The day of a reminder or rating, the first day of the month of a statement.",
@@ -63,7 +62,7 @@ class DebtFollowupRunLine(models.Model):
         string="Debtor Rating",
         readonly=True,
     )
-    reason = fields.Text(string="Reason", readonly=True)
+    reason = fields.Text(readonly=True)
     state = fields.Selection(
         [("todo", "To Do"), ("done", "Done"), ("skipped", "No Longer Needed"), ("failed", "Failed")],
         string="Status",
@@ -71,7 +70,7 @@ class DebtFollowupRunLine(models.Model):
         default="todo",
         readonly=True,
     )
-    error = fields.Text(string="Error", readonly=True)
+    error = fields.Text(readonly=True)
 
     _sql_constraints = [
         (

@@ -4,6 +4,8 @@
 The run's common steps (claiming, batches, progress) are in res_partner_followup_run.py.
 """
 
+import functools
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -140,18 +142,11 @@ class ResPartner(models.Model):
                         raise
                     contents = {}
 
-            def send(item, company=company, data=data, contents=contents):
-                partner = self.with_company(company).browse(item.partner_id.id)
-                content = contents.get(partner.id)
-                _sent, no_email = partner._debt_send_statements(
-                    company, data, contents={partner.id: content} if content else None
+            failures = company_items._debt_process(
+                functools.partial(
+                    self._debt_statement_send_item, company=company, data=data, contents=contents
                 )
-                if no_email:
-                    raise UserError(
-                        self.env._("%(partner)s has no email address.", partner=partner.display_name)
-                    )
-
-            failures = company_items._debt_process(send)
+            )
             for item, error in failures.items():
                 partner = self.with_company(company).browse(item.partner_id.id)
                 message = self.env._("The monthly statement could not be sent: %(error)s", error=error)
@@ -161,3 +156,14 @@ class ResPartner(models.Model):
                         body=message, subtype_xmlid="mail.mt_note"
                     )
                 )
+
+    @api.model
+    def _debt_statement_send_item(self, item, company, data, contents):
+        """Send the statement of one work item, its PDF from ``contents`` when rendered."""
+        partner = self.with_company(company).browse(item.partner_id.id)
+        content = contents.get(partner.id)
+        _sent, no_email = partner._debt_send_statements(
+            company, data, contents={partner.id: content} if content else None
+        )
+        if no_email:
+            raise UserError(self.env._("%(partner)s has no email address.", partner=partner.display_name))

@@ -72,8 +72,10 @@ class TestQueueRuns(DebtFollowupCommon):
         # sudo: the job queue's configuration is for its managers
         channel = self.env.ref("account_debt_followup_queue.channel_debt_followup").sudo()
         self.assertEqual(channel.complete_name, "root.debt_followup")
-        function = self.env["queue.job.function"].sudo().search(
-            [("model_id.model", "=", "res.partner"), ("method", "=", "_debt_run_job")]
+        function = (
+            self.env["queue.job.function"]
+            .sudo()
+            .search([("model_id.model", "=", "res.partner"), ("method", "=", "_debt_run_job")])
         )
         self.assertEqual(function.channel_id, channel)
 
