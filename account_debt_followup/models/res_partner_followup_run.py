@@ -160,23 +160,26 @@ class ResPartner(models.Model):
         return done
 
     def _debt_followup_run_batch(self, items):
-        """Send the reminders of the work items ``items`` (claimed), each in its own savepoint."""
-        # the debt figures the reminders show, for the whole batch in one query per company
-        # rather than one per customer
-        for company in items.company_id:
-            partners = self.with_company(company).browse(
-                items.filtered(lambda item, company=company: item.company_id == company).partner_id.ids
-            )
-            partners.mapped("debt_overdue_amount")
-            partners.sudo().mapped("debt_overdue_amount")
+        """Send the reminders of the work items ``items`` (claimed), each in its own savepoint.
+
+        Read per batch, not per customer: the customers still due and their level (one query on
+        the ledger a company), the debt figures the reminders show (one query a company), and
+        the customers' fields (one prefetch for the batch)."""
         Level = self.env["debt.followup.level"]
-        # still due now, at which level: the run selected them a while ago, a payment or a
-        # collector may have come since (one query on the ledger per company of the batch)
+        customers = {}  # (partner id, company id): the partner in that company, batch prefetch
         due = {}
         for company in items.company_id:
+            company = self.env["res.company"].browse(company.id)
             partner_ids = items.filtered(
-                lambda item, company=company: item.company_id == company
+                lambda item, company=company: item.company_id.id == company.id
             ).partner_id.ids
+            partners = self.with_company(company).browse(partner_ids)
+            partners.mapped("debt_overdue_amount")
+            partners.sudo().mapped("debt_overdue_amount")
+            for partner in partners:
+                customers[partner.id, company.id] = partner, company
+            # still due now, at which level: the run selected them a while ago, a payment or a
+            # collector may have come since
             for partner_id, level_id in self._debt_followup_due(company, partner_ids):
                 due[partner_id, company.id] = level_id
         skipped = items.filtered(lambda item: (item.partner_id.id, item.company_id.id) not in due)
@@ -184,15 +187,15 @@ class ResPartner(models.Model):
         items -= skipped
 
         def send(item):
-            company = self.env["res.company"].browse(item.company_id.id)
-            partner = self.with_company(company).browse(item.partner_id.id)
-            partner._debt_followup_execute(Level.browse(due[partner.id, company.id]), company)
+            key = (item.partner_id.id, item.company_id.id)
+            partner, company = customers[key]
+            partner._debt_followup_execute(Level.browse(due[key]), company)
 
         failures = items._debt_process(send)
         for item, error in failures.items():
-            company = self.env["res.company"].browse(item.company_id.id)
-            partner = self.with_company(company).browse(item.partner_id.id)
-            level = Level.browse(due[partner.id, company.id])
+            key = (item.partner_id.id, item.company_id.id)
+            partner, company = customers[key]
+            level = Level.browse(due[key])
             partner._debt_run_report_failure(
                 lambda partner=partner, level=level, company=company, error=error: (
                     partner._debt_followup_log_failure(level, company, error)
