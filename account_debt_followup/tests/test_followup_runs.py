@@ -109,6 +109,30 @@ class TestFollowupRuns(DebtFollowupCommon):
         self.assertEqual(self._run(batch_size=2), 0)
         self.assertEqual([len(self._mails_to(p)) for p in partners], [1] * 7)
 
+    def test_the_helper_job_shares_a_large_run_and_never_selects(self):
+        partners = [self._customer(f"Shared customer {i}") for i in range(5)]
+        Partner = self.env["res.partner"].with_user(self.odoobot)
+        self.assertEqual(Partner._cron_debt_run_help(batch_size=2), 0, "the helper never selects")
+        items = self.env["debt.followup.run.line"].search([("partner_id", "in", [p.id for p in partners])])
+        self.assertFalse(items)
+        self.assertEqual(Partner._cron_debt_followup(batch_size=2), 2)
+        # the helper takes batches beside the main job, the main job ends the run
+        self.assertEqual(Partner._cron_debt_run_help(batch_size=2), 2)
+        self._run(batch_size=2)
+        self.assertEqual([len(self._mails_to(p)) for p in partners], [1] * 5)
+
+    def test_without_job_queue_a_large_run_triggers_the_helper_job(self):
+        # the module's own way, whether the job queue glue module is installed or not
+        from ..models.res_partner_followup_run import ResPartner
+
+        helper = self.env.ref("account_debt_followup.ir_cron_debt_run_help")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search([("cron_id", "=", helper.id)])
+        Partner = self.env["res.partner"].with_user(self.odoobot)
+        shared = ResPartner._debt_run_share(Partner, "reminder", fields.Date.to_date(TODAY), 50, 120)
+        self.assertFalse(shared, "the main job goes on beside the helper")
+        self.assertEqual(len(Trigger.search([("cron_id", "=", helper.id)]) - before), 1)
+
     def test_crash_mid_run_keeps_what_was_done_and_the_next_run_takes_the_rest(self):
         partners = [self._customer(f"Crash customer {i}") for i in range(5)]
         Partner = self.env["res.partner"].with_user(self.odoobot)
