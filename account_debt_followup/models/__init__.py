@@ -42,6 +42,7 @@ from . import res_partner_statement_run
 from . import res_partner_interest
 from . import res_partner_kpi
 from . import res_partner_rating
+from . import res_partner_rating_run
 from . import res_partner_worklist
 from . import sale_order
 from . import sale_order_check
