@@ -5,13 +5,18 @@ ODOO_SRC ?= /opt/odoo/18.0
 export ODOO_VENV ODOO_SRC
 
 DEV_STAMP := .local/dev-deps.stamp
+# OCA queue_job for the glue module account_debt_followup_queue: its wheel, without its
+# dependencies (Odoo's own), in an ignored folder added to the addons path by tools/lib.sh.
+# 18.0.1.7.0 exactly: later releases need odoo.api.private, which this 18.0 does not have.
+QUEUE_JOB_VERSION := 18.0.1.7.0
+QUEUE_JOB_STAMP := .local/oca/queue_job-$(QUEUE_JOB_VERSION).stamp
 
 .PHONY: demo test lint readme stop dev-deps i18n bench screenshots
 
-demo: $(DEV_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
+demo: $(DEV_STAMP) $(QUEUE_JOB_STAMP)  ## embedded PostgreSQL + demo database + Odoo on http://localhost:8069
 	@tools/demo.sh
 
-test: $(DEV_STAMP)  ## fresh database, module installed, all tests (pytest-odoo), uninstall
+test: $(DEV_STAMP) $(QUEUE_JOB_STAMP)  ## fresh database, module installed, all tests (pytest-odoo), uninstall
 	@tools/test.sh
 
 lint: $(DEV_STAMP)  ## ruff + pylint-odoo mandatory checks + README.rst freshness
@@ -32,6 +37,13 @@ $(DEV_STAMP): requirements-dev.txt
 	    echo "       Install Odoo 18.0 by hand first: see README.md, Prerequisites." >&2; exit 1; fi
 	"$(ODOO_VENV)/bin/pip" install -q -r requirements-dev.txt
 	@mkdir -p .local && touch $@
+
+$(QUEUE_JOB_STAMP):
+	@if [ ! -x "$(ODOO_VENV)/bin/pip" ]; then \
+	    echo "ERROR: no virtualenv at ODOO_VENV=$(ODOO_VENV) (ODOO_SRC=$(ODOO_SRC))." >&2; exit 1; fi
+	rm -rf .local/oca && mkdir -p .local/oca
+	"$(ODOO_VENV)/bin/pip" install -q --no-deps --target .local/oca 'odoo-addon-queue_job==$(QUEUE_JOB_VERSION)'
+	@touch $@
 
 i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
 	@tools/i18n.sh

@@ -32,6 +32,7 @@
         "views/account_move_line_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_history_views.xml",
+        "views/debt_followup_run_line_views.xml",
         "wizards/debt_aged_balance_wizard_views.xml",
         "views/debt_aged_balance_views.xml",
         "wizards/debt_period_summary_wizard_views.xml",

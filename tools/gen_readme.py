@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build account_debt_followup/README.rst from the readme/*.md fragments.
+"""Build the README.rst of account_debt_followup (and of account_debt_followup_queue) from their
+readme/*.md fragments.
 
 Handles the Markdown the fragments use: headings, paragraphs, bullet and numbered lists,
 inline code, bold, links, images alone on their line and fenced code blocks. ``--check`` fails
@@ -11,7 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-MODULE = Path(__file__).resolve().parent.parent / "account_debt_followup"
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = [ROOT / "account_debt_followup", ROOT / "account_debt_followup_queue"]
 SECTIONS = [  # fragment, heading (None: no heading)
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),
@@ -57,8 +59,8 @@ def md_to_rst(markdown, base_level):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def build():
-    manifest = ast.literal_eval((MODULE / "__manifest__.py").read_text(encoding="utf-8"))
+def build(module):
+    manifest = ast.literal_eval((module / "__manifest__.py").read_text(encoding="utf-8"))
     title = manifest["name"]
     parts = [
         ".. This file is generated from the readme/ fragments by tools/gen_readme.py: edit those.",
@@ -73,7 +75,7 @@ def build():
         "",
     ]
     for fragment, heading in SECTIONS:
-        path = MODULE / "readme" / fragment
+        path = module / "readme" / fragment
         if not path.exists():
             continue
         if heading:
@@ -84,14 +86,18 @@ def build():
 
 
 def main():
-    target = MODULE / "README.rst"
-    content = build()
-    if "--check" in sys.argv:
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
-            sys.exit("README.rst is out of date with readme/: run `make readme` and commit it.")
-        return
-    target.write_text(content, encoding="utf-8")
-    print(f"wrote {target}")
+    for module in MODULES:
+        target = module / "README.rst"
+        content = build(module)
+        if "--check" in sys.argv:
+            if not target.exists() or target.read_text(encoding="utf-8") != content:
+                sys.exit(
+                    f"{target.relative_to(ROOT)} is out of date with readme/: "
+                    "run `make readme` and commit it."
+                )
+            continue
+        target.write_text(content, encoding="utf-8")
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

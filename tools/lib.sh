@@ -46,6 +46,9 @@ PYEOF
        and ODOO_SRC (an Odoo 18.0 source tree, now '$ODOO_SRC') at an Odoo 18.0 install."
             fi
             ODOO_PYTHON="$py"; ODOO_ADDONS_PATH="$addons,$PROJECT_ROOT"
+            # OCA queue_job, installed by `make` into .local/oca (see the Makefile)
+            [ -f "$LOCAL_DIR/oca/odoo/addons/queue_job/__manifest__.py" ] \
+                && ODOO_ADDONS_PATH="$ODOO_ADDONS_PATH,$LOCAL_DIR/oca/odoo/addons"
             export ODOO_PYTHON ODOO_PYTHONPATH ODOO_ADDONS_PATH
             return 0
         fi

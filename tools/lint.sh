@@ -7,6 +7,6 @@ info "ruff"
 odoo_python -m ruff check .
 odoo_python -m ruff format --check .
 info "pylint-odoo (mandatory checks)"
-odoo_python -m pylint --rcfile=.pylintrc account_debt_followup account_debt_followup_stock
+odoo_python -m pylint --rcfile=.pylintrc account_debt_followup account_debt_followup_stock account_debt_followup_queue
 info "README.rst generated from readme/"
 odoo_python tools/gen_readme.py --check

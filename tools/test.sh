@@ -2,7 +2,9 @@
 # make test: a fresh database in the embedded cluster, the module installed (with demo data),
 # every test run with pytest-odoo, then the module uninstalled. Warnings in the Odoo log fail.
 # With it: its Inventory glue module (account_debt_followup_stock, installed by itself where
-# Inventory is) and Odoo's stock_delivery, whose carrier cost at delivery validation it tests.
+# Inventory is) and Odoo's stock_delivery, whose carrier cost at delivery validation it tests;
+# and its job queue glue module (account_debt_followup_queue) with OCA queue_job, which `make`
+# installs into .local/oca.
 source "$(dirname "$0")/lib.sh"
 find_odoo
 find_pg_bin
@@ -32,6 +34,13 @@ rm -rf "$LOCAL_DIR/data/filestore/$DB"
 # the VietQR codes of the reminders. payment_demo (Odoo's demo payment provider): the links to
 # pay online are followed to the payment page
 MODULES="account_debt_followup,account_debt_followup_stock,stock_delivery,l10n_vn,payment_demo"
+TEST_DIRS="account_debt_followup/tests account_debt_followup_stock/tests"
+if [[ ",$ODOO_ADDONS_PATH," == *"/oca/odoo/addons,"* ]]; then
+    MODULES="$MODULES,queue_job,account_debt_followup_queue"
+    TEST_DIRS="$TEST_DIRS account_debt_followup_queue/tests"
+else
+    die "OCA queue_job is missing from .local/oca: run the tests with \`make test\`, which installs it"
+fi
 info "installing $MODULES with their dependencies and demo data"
 odoo_python -m odoo -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init \
     --log-level=warn --logfile="$LOG_DIR/install.log" || die "install failed (log: $LOG_DIR/install.log)"
@@ -40,7 +49,8 @@ check_log "$LOG_DIR/install.log" "install"
 info "running the tests (pytest-odoo)"
 cd "$PROJECT_ROOT"
 set +e
-odoo_python -m pytest account_debt_followup/tests account_debt_followup_stock/tests -p no:cacheprovider \
+# shellcheck disable=SC2086  # TEST_DIRS: several folders
+odoo_python -m pytest $TEST_DIRS -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-log-level=warn --odoo-http "$@"
 status=$?
 set -e
@@ -51,11 +61,13 @@ odoo_python -m odoo shell -c "$CONF" -d "$DB" --no-http --log-level=warn \
     --logfile="$LOG_DIR/uninstall.log" >"$LOG_DIR/uninstall.out" 2>&1 <<'PY' || { cat "$LOG_DIR/uninstall.out" >&2; die "uninstall failed"; }
 module = env["ir.module.module"].search([("name", "=", "account_debt_followup")])
 glue = env["ir.module.module"].search([("name", "=", "account_debt_followup_stock")])
+queue_glue = env["ir.module.module"].search([("name", "=", "account_debt_followup_queue")])
 module.button_immediate_uninstall()
 env.cr.execute("SELECT count(*) FROM ir_model_fields WHERE name LIKE 'debt\\_%%'")
 left = env.cr.fetchone()[0]
 assert module.state == "uninstalled", module.state
 assert glue.state == "uninstalled", glue.state
+assert queue_glue.state == "uninstalled", queue_glue.state
 assert not left, "%s fields of the module are left after uninstall" % left
 print("uninstall: ok")
 PY

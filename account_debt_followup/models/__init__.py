@@ -12,6 +12,7 @@ from . import debt_credit_history
 from . import debt_credit_rule
 from . import debt_dispute
 from . import debt_followup_history
+from . import debt_followup_run_line
 from . import debt_kpi
 from . import debt_ledger
 from . import debt_ledger_period
@@ -40,10 +41,12 @@ from . import res_partner_debt_confirmation
 from . import res_partner_followup
 from . import res_partner_followup_run
 from . import res_partner_followup_send
+from . import res_partner_statement_run
 from . import res_partner_interest
 from . import res_partner_payment_means
 from . import res_partner_kpi
 from . import res_partner_rating
+from . import res_partner_rating_run
 from . import res_partner_worklist
 from . import sale_order
 from . import sale_order_banner

@@ -12,6 +12,12 @@ class ResCompany(models.Model):
         default=7,
         help="A customer is not reminded again before this number of days.",
     )
+    debt_statement_day = fields.Integer(
+        string="Monthly Statements From Day",
+        default=1,
+        help="The monthly statements are sent from this day of the month on (1 to 28): the first "
+        "scheduled run on or after it sends them, once a month.",
+    )
     debt_followup_email_from = fields.Char(
         string="Reminders Sent From", help="The sender address of reminders; the company's email when empty."
     )
@@ -136,6 +142,13 @@ class ResCompany(models.Model):
     def _check_debt_followup_min_interval(self):
         if any(company.debt_followup_min_interval < 0 for company in self):
             raise ValidationError(self.env._("The number of days between two reminders cannot be negative."))
+
+    @api.constrains("debt_statement_day")
+    def _check_debt_statement_day(self):
+        if any(not 1 <= company.debt_statement_day <= 28 for company in self):
+            raise ValidationError(
+                self.env._("The monthly statements are sent from a day between 1 and 28 of the month.")
+            )
 
     @api.constrains("debt_credit_review_days")
     def _check_debt_credit_review_days(self):

@@ -6,6 +6,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     debt_followup_enabled = fields.Boolean(related="company_id.debt_followup_enabled", readonly=False)
+    debt_statement_day = fields.Integer(related="company_id.debt_statement_day", readonly=False)
     debt_followup_min_interval = fields.Integer(
         related="company_id.debt_followup_min_interval", readonly=False
     )

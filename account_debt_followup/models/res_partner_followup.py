@@ -166,6 +166,7 @@ class ResPartner(models.Model):
                   FROM debt_payment_promise promise
                  WHERE promise.company_id IN %(scope)s
                    AND promise.promised_date < %(today)s
+                   %(promise_partners)s
                    AND promise.residual_at_promise - COALESCE((
                         SELECT SUM(line.amount_residual)
                           FROM debt_payment_promise_line_rel rel
@@ -182,6 +183,7 @@ class ResPartner(models.Model):
                        BOOL_OR(date = %(today)s) AS reminded_today
                   FROM debt_followup_history
                  WHERE company_id = %(company)s
+                   %(history_partners)s
               GROUP BY partner_id
             )
             SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
@@ -202,6 +204,10 @@ class ResPartner(models.Model):
             today=today,
             scope=Ledger._scope(company),
             ranked=Ledger._ranked(company, partner_ids, today=today),
+            # some customers (a form, a batch of the scheduled run): their rows only, the cost
+            # does not grow with the number of customers
+            promise_partners=SQL("AND promise.partner_id = ANY(%s)", partner_ids) if partner_ids else SQL(),
+            history_partners=SQL("AND partner_id = ANY(%s)", partner_ids) if partner_ids else SQL(),
         )
         return {
             row[0]: {

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""res.partner, follow-up part: the scheduled reminder run, statements by email, the buttons.
+"""res.partner, follow-up part: the scheduled reminder run (and the runs' common steps), the buttons.
+
+The monthly statements are in res_partner_statement_run.py, the rating run in
+res_partner_rating.py, the work items in debt_followup_run_line.py.
 
 The status and the follow-up fields are in res_partner_followup.py, the credit figures in
 res_partner.py.
@@ -8,9 +11,9 @@ res_partner.py.
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
+
+from .debt_followup_run_line import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -20,15 +23,19 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ scheduled run
     @api.model
-    def _debt_followup_due(self, company):
+    def _debt_followup_due(self, company, partner_ids=None):
         """``[(partner_id, level_id)]`` the scheduled run sends now in ``company``: in need of an
-        automatic level, not reminded today nor within the company's minimum interval."""
+        automatic level, not reminded today nor within the company's minimum interval. One
+        query on the ledger, for every customer or for the commercial partners ``partner_ids``
+        only (a batch checking that its customers are still due)."""
         today = fields.Date.context_today(self)
         interval_start = today - timedelta(days=company.debt_followup_min_interval)
         due = []
-        for partner_id, data in (
-            self.with_company(company)._get_followup_data(company, all_partners=True).items()
-        ):
+        if partner_ids is None:
+            all_data = self.with_company(company)._get_followup_data(company, all_partners=True)
+        else:
+            all_data = self.with_company(company).browse(partner_ids)._get_followup_data(company)
+        for partner_id, data in all_data.items():
             if (
                 data["todo_level_id"]
                 and data["todo_auto"]
@@ -40,49 +47,181 @@ class ResPartner(models.Model):
         return sorted(due)
 
     @api.model
-    def _cron_debt_followup(self, batch_size=50):
-        """Send the automatic reminders due in every company, ``batch_size`` customers a run.
-
-        Odoo commits after each run and runs the job again while ``_notify_progress`` says some
-        are left. A run that crashes is rolled back whole (its mails were only queued in the
-        same transaction) and the next one redoes it; what was committed is not sent again.
-        """
-        todo = []
+    def _debt_followup_select(self):
+        """The reminders of today's run in every company with the follow-up on, as work items
+        ``(partner_id, company_id, level_id, trust, reason)``: one query on the ledger a company
+        (branches are reminded with their main company)."""
+        rows = []
         for company in self.env["res.company"].search(
-            [
-                ("debt_followup_enabled", "=", True),
-                ("parent_id", "=", False),
-            ]  # branches: with their main company
+            [("debt_followup_enabled", "=", True), ("parent_id", "=", False)]
         ):
-            todo += [
-                (company, partner_id, level_id) for partner_id, level_id in self._debt_followup_due(company)
+            rows += [
+                (partner_id, company.id, level_id, None, None)
+                for partner_id, level_id in self._debt_followup_due(company)
             ]
-        batch = todo[:batch_size]
-        # the debt figures the reminders show, for the whole batch in one query per company
-        # rather than one per customer
-        for company in {company for company, _partner_id, _level_id in batch}:
-            partners = self.with_company(company).browse([p for c, p, _l in batch if c == company])
+        return rows
+
+    @api.model
+    def _cron_debt_followup(self, batch_size=50):
+        """Send the automatic reminders due in every company, ``batch_size`` customers a call.
+
+        **Select once, claim, process.** The first call of the day selects every due customer
+        with one query on the ledger a company and writes them as work items
+        (``debt.followup.run.line``, unique per customer, company and day): that is the claim.
+        Each call then takes a batch of items with ``FOR UPDATE SKIP LOCKED`` and sends them,
+        each customer in its own savepoint; a batch costs the same whatever the number of
+        customers. Odoo commits after each call and calls again while ``_notify_progress`` says
+        some are left; when none is left the run selects once more (the customers due since
+        the first selection, a run started again by hand) and stops when nothing is new.
+
+        A call that crashes is rolled back whole: its items are to do again and the next call
+        takes them; what was committed is never sent again (the items are done, and the
+        follow-up history keeps one row per customer, level and day). A customer whose reminder
+        fails is recorded (``_debt_followup_log_failure``) and the run goes on; its item stays
+        failed for the day, the run of the next day tries again. When a batch leaves more than
+        one batch to do, the helper job (``_cron_debt_run_help``) is triggered to share the run
+        on another cron worker.
+
+        :return: the number of customers taken by this call (0: the run is over)
+        """
+        return self._debt_run("reminder", fields.Date.context_today(self), batch_size, select=True)
+
+    @api.model
+    def _debt_run(self, kind, period, batch_size, select=False):
+        """One batch of the run ``(kind, period)``: take items, process them, report progress.
+
+        With ``select``, an empty queue is filled first with the selection of ``kind``; a
+        selection leaving more than one batch to do is shared with other workers
+        (``_debt_run_share``).
+
+        :return: the number of items taken
+        """
+        # sudo: the work items are the runs' own bookkeeping, whoever the job's user is
+        Item = self.env["debt.followup.run.line"].sudo()
+        items = Item._debt_claim(kind, period, batch_size)
+        selected = False
+        if not items and select:
+            Item._debt_insert(kind, period, self._debt_run_selectors()[kind]())
+            selected = True
+            items = Item._debt_claim(kind, period, batch_size)
+        if items:
+            self._debt_run_processors()[kind](items)
+        remaining = Item._debt_remaining(kind, period)
+        if selected and remaining > batch_size and self._debt_run_share(kind, period, batch_size, remaining):
+            remaining = 0  # handed over: this scheduled action stops here
+        self.env["ir.cron"]._notify_progress(done=len(items), remaining=remaining)
+        return len(items)
+
+    @api.model
+    def _debt_run_selectors(self):
+        return {
+            "reminder": self._debt_followup_select,
+            "statement": self._debt_statement_select,
+            "rating": self._debt_rating_select,
+        }
+
+    @api.model
+    def _debt_run_processors(self):
+        return {
+            "reminder": self._debt_followup_run_batch,
+            "statement": self._debt_statement_run_batch,
+            "rating": self._debt_rating_run_batch,
+        }
+
+    @api.model
+    def _debt_run_share(self, kind, period, batch_size, remaining):
+        """Have other workers take batches of the large run just selected, beside this one.
+
+        Here: trigger the helper scheduled action (``_cron_debt_run_help``), which another cron
+        worker or server runs at the same time; an administrator may copy it for more workers.
+        The queue glue module (``account_debt_followup_queue``) posts queue jobs instead.
+
+        :return: True when the rest of the run is handed over and this job should stop
+        """
+        helper = self.env.ref("account_debt_followup.ir_cron_debt_run_help", raise_if_not_found=False)
+        if helper and helper.active:
+            # sudo: the scheduled action's user may not read scheduled actions; triggering
+            # one only asks Odoo to run it soon
+            helper.sudo()._trigger()
+        return False
+
+    @api.model
+    def _cron_debt_run_help(self, batch_size=50):
+        """The helper job: takes batches of the reminder runs and statement runs under way,
+        never selects. Several helpers (a copy of this scheduled action, another server) share
+        the work through ``FOR UPDATE SKIP LOCKED``.
+
+        :return: the number of customers taken by this call
+        """
+        today = fields.Date.context_today(self)
+        done = self._debt_run("reminder", today, batch_size)
+        if not done:
+            done = self._debt_run("statement", today.replace(day=1), max(batch_size // 5, 1))
+        return done
+
+    def _debt_followup_run_batch(self, items):
+        """Send the reminders of the work items ``items`` (claimed), each in its own savepoint.
+
+        Read per batch, not per customer: the customers still due and their level (one query on
+        the ledger a company), the debt figures the reminders show (one query a company), and
+        the customers' fields (one prefetch for the batch)."""
+        Level = self.env["debt.followup.level"]
+        customers = {}  # (partner id, company id): the partner in that company, batch prefetch
+        due = {}
+        for company in items.company_id:
+            company = self.env["res.company"].browse(company.id)
+            partner_ids = items.filtered(
+                lambda item, company=company: item.company_id.id == company.id
+            ).partner_id.ids
+            partners = self.with_company(company).browse(partner_ids)
             partners.mapped("debt_overdue_amount")
             partners.sudo().mapped("debt_overdue_amount")
-        Level = self.env["debt.followup.level"]
+            for partner in partners:
+                customers[partner.id, company.id] = partner, company
+            # still due now, at which level: the run selected them a while ago, a payment or a
+            # collector may have come since
+            for partner_id, level_id in self._debt_followup_due(company, partner_ids):
+                due[partner_id, company.id] = level_id
+        skipped = items.filtered(lambda item: (item.partner_id.id, item.company_id.id) not in due)
+        skipped.write({"state": "skipped"})  # sudo: the items are (see _debt_run)
+        items -= skipped
         # the letters of the batch in one wkhtmltopdf run per company and level
         letters = self._debt_followup_letters(
-            [(company, partner_id, Level.browse(level_id)) for company, partner_id, level_id in batch]
+            [
+                (customers[key][1], key[0], Level.browse(due[key]))
+                for key in ((item.partner_id.id, item.company_id.id) for item in items)
+            ]
         )
-        for company, partner_id, level_id in batch:
-            partner = self.with_company(company).browse(partner_id)
-            level = Level.browse(level_id)
-            try:
-                with self.env.cr.savepoint():
-                    partner._debt_followup_execute(
-                        level, company, letter=letters.get((company.id, partner_id, level_id))
-                    )
-            except psycopg2.Error:
-                raise  # concurrency errors: the whole run is retried
-            except Exception as error:  # one customer's failure must not stop the run
-                partner._debt_followup_log_failure(level, company, error)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(todo) - len(batch))
-        return len(batch)
+
+        def send(item):
+            key = (item.partner_id.id, item.company_id.id)
+            partner, company = customers[key]
+            partner._debt_followup_execute(
+                Level.browse(due[key]), company, letter=letters.get((company.id, key[0], due[key]))
+            )
+
+        failures = items._debt_process(send)
+        for item, error in failures.items():
+            key = (item.partner_id.id, item.company_id.id)
+            partner, company = customers[key]
+            level = Level.browse(due[key])
+            partner._debt_run_report_failure(
+                lambda partner=partner, level=level, company=company, error=error: (
+                    partner._debt_followup_log_failure(level, company, error)
+                )
+            )
+
+    def _debt_run_report_failure(self, report):
+        """Call ``report()`` (writing a customer's failure on its history, chatter, to-do) in a
+        savepoint of its own: when the customer's data breaks that too, the failure stays
+        recorded on the work item and in the log, and the run goes on."""
+        try:
+            with self.env.cr.savepoint():
+                report()
+        except Exception as error:
+            if getattr(error, "pgcode", None) in CONCURRENCY_ERRORS:
+                raise
+            _logger.warning("Could not report the failure of partner %s: %s", self.ids, error)
 
     def _debt_followup_log_failure(self, level, company, error):
         """Report once that the reminder of ``level`` could not be sent: a failed history row, a
@@ -126,84 +265,6 @@ class ResPartner(models.Model):
                 user_id=assignee.id,
             )
         return history
-
-    # ------------------------------------------------------------------ statements
-    def _debt_send_statements(self, company, data):
-        """Queue one email per customer with its statement (PDF) attached, written for
-        ``company`` in the customer's language, and record it in the follow-up history, where the
-        PDF is kept (readable by the credit controllers of the company only).
-
-        :return: ``(sent, without_email)`` partners: those without an address are reported.
-        """
-        report = self.env.ref("account_debt_followup.action_report_statement")
-        Report = self.env["ir.actions.report"].with_company(company)
-        History = self.env["debt.followup.history"]
-        sent = no_email = self.browse()
-        partners = self.commercial_partner_id.with_company(company)
-        figures = partners._get_debt_figures(company)
-        recipients_of = {partner.id: partner._debt_followup_recipients() for partner in partners}
-        # every statement in one wkhtmltopdf run, split per customer
-        to_send = [partner_id for partner_id, recipients in recipients_of.items() if recipients]
-        contents = Report._debt_render_pdf_per_record(report, to_send, data) if to_send else {}
-        for partner in partners:
-            recipients = recipients_of[partner.id]
-            if not recipients:
-                no_email |= partner
-                continue
-            content = contents[partner.id]
-            partner_figures = figures.get(partner.id, {})
-            # sudo: the history is an audit record nobody writes over RPC (read-only access rights)
-            history = History.sudo().create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "channels": "statement",
-                    "amount_due": partner_figures.get("open", 0.0),
-                    "amount_overdue": max(partner_figures.get("overdue", 0.0), 0.0),
-                }
-            )
-            lang_env = partner._debt_followup_lang_env()
-            attachment = history._debt_attach(
-                lang_env._("Statement %(partner)s %(date)s.pdf", partner=partner.name, date=data["date_to"]),
-                content,
-            )
-            # queued in mail.mail, sent by the mail queue after this transaction commits; sudo: a
-            # credit controller may not edit contacts, sending their statement is their job
-            message = (
-                partner.sudo()
-                .with_context(mail_notify_force_send=False)
-                .message_post(
-                    subject=lang_env._("Statement of account of %(partner)s", partner=partner.name),
-                    body=lang_env._(
-                        "Please find attached your statement of account. Thank you for your business."
-                    ),
-                    partner_ids=recipients.ids,
-                    attachment_ids=attachment.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    **partner._debt_followup_mail_options(company),
-                )
-            )
-            history.write({"attachment_id": attachment.id, "mail_message_id": message.id})  # sudo, above
-            sent |= partner
-        return sent, no_email
-
-    @api.model
-    def _cron_debt_monthly_statements(self):
-        """On the first day of a month, send their statement to the customers who asked for it."""
-        today = fields.Date.context_today(self)
-        if today.day != 1:
-            return
-        for company in self.env["res.company"].search(
-            [
-                ("debt_followup_enabled", "=", True),
-                ("parent_id", "=", False),
-            ]  # branches: with their main company
-        ):
-            partners = self.with_company(company).search(
-                [("debt_statement_monthly", "=", True), ("debt_followup_status", "!=", "no_action")]
-            )
-            partners._debt_send_statements(company, {"company_id": company.id, "date_to": today})
 
     # ------------------------------------------------------------------ buttons
     def action_debt_send_reminder(self):

@@ -9,13 +9,13 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
+from .debt_followup_run_line import CONCURRENCY_ERRORS
 from .res_partner_followup import DEFAULT_NEXT_ACTION_DAYS
 
 _logger = logging.getLogger(__name__)
@@ -296,9 +296,9 @@ class ResPartner(models.Model):
                             report, partner_ids, data={"level_id": level.id, "company_id": company.id}
                         )
                     )
-            except psycopg2.Error:
-                raise  # concurrency errors: the whole run is retried
             except Exception as error:
+                if getattr(error, "pgcode", None) in CONCURRENCY_ERRORS:
+                    raise  # the whole batch is taken again
                 # rendered again one by one when sent: a letter that fails fails its customer only
                 _logger.info("Letters of level %s not rendered together: %s", level.id, error)
                 continue

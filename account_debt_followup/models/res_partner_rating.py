@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -7,8 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, formatLang
 
 from .res_partner import DEBT_GROUPS
-
-_logger = logging.getLogger(__name__)
 
 
 def trust_selection(model):
@@ -342,45 +339,3 @@ class ResPartner(models.Model):
             )
         # sudo: posting on a contact needs write access on it (as for reminders)
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
-
-    # ------------------------------------------------------------------ cron
-    @api.model
-    def _cron_debt_rating(self, batch_size=200):
-        """Suggest a rating to every customer with a history, in every company, and apply it
-        where the company allows it and no credit manager pinned it.
-
-        The suggestions are a few grouped writes per company. Rating changes post a message
-        each, so at most ``batch_size`` are applied per run; Odoo runs the job again while
-        ``_notify_progress`` says some are left. A run can stop anywhere: the next one
-        computes again what is left to change.
-        """
-        # sudo: the nightly rating covers every company, whichever companies the cron's user has
-        self = self.sudo()
-        changes = []
-        # every company: there are a handful
-        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            partners = self.with_company(company)
-            ratings = partners._get_debt_rating(company)
-            # those rated before but without any history now lose their suggestion
-            rated = partners.search([("debt_trust_suggested", "!=", False)]).ids
-            suggested = {pid: False for pid in rated if pid not in ratings}
-            suggested.update({pid: rating["trust"] for pid, rating in ratings.items()})
-            by_value = {}
-            current = partners.browse(list(suggested)).with_prefetch()
-            for partner in current:
-                if partner.debt_trust_suggested != suggested[partner.id]:
-                    by_value.setdefault(suggested[partner.id], []).append(partner.id)
-            for value, ids in by_value.items():
-                partners.browse(ids).write({"debt_trust_suggested": value})
-            if not company.debt_rating_auto:
-                continue
-            for partner in current:
-                trust = suggested[partner.id]
-                if trust and not partner.debt_trust_pinned and partner.trust != trust:
-                    changes.append((company, partner.id, trust, ratings[partner.id]["reason"]))
-        batch = changes[:batch_size]
-        for company, partner_id, trust, reason in batch:
-            self.with_company(company).browse(partner_id)._debt_set_trust(trust, reason)
-        _logger.info("Debtor rating: %s ratings changed, %s left", len(batch), len(changes) - len(batch))
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(changes) - len(batch))
-        return len(batch)

@@ -66,6 +66,18 @@ class TestCompanyRules(DebtFollowupCommon):
             "debt.followup.history": B["debt.followup.history"]
             .sudo()
             .create({"partner_id": customer.id, "company_id": cls.company_b.id, "level_id": level.id}),
+            # sudo: the work items of the scheduled runs are written by the runs only
+            "debt.followup.run.line": B["debt.followup.run.line"]
+            .sudo()
+            .create(
+                {
+                    "kind": "reminder",
+                    "partner_id": customer.id,
+                    "company_id": cls.company_b.id,
+                    "period": "2024-06-30",
+                    "level_id": level.id,
+                }
+            ),
             "debt.credit.history": B["debt.credit.history"]
             .sudo()
             .create({"partner_id": customer.id, "company_id": cls.company_b.id, "credit_limit": 100.0}),
