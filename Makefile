@@ -45,11 +45,11 @@ $(QUEUE_JOB_STAMP):
 	"$(ODOO_VENV)/bin/pip" install -q --no-deps --target .local/oca 'odoo-addon-queue_job==$(QUEUE_JOB_VERSION)'
 	@touch $@
 
-i18n: $(DEV_STAMP)  ## export the .pot and merge it into i18n/*.po
+i18n: $(DEV_STAMP) $(QUEUE_JOB_STAMP)  ## export each module's .pot from a fresh database and merge it into its i18n/*.po
 	@tools/i18n.sh
 
-bench: $(DEV_STAMP)  ## generated data set (10k customers, 200k lines), the measures of README.md, OCA peers side by side when installed
+bench: $(DEV_STAMP) $(QUEUE_JOB_STAMP)  ## generated data set (10k customers, 200k lines), the measures of README.md, OCA peers side by side when installed
 	@tools/bench.sh
 
-screenshots: $(DEV_STAMP)  ## the main screens of the demo database: README.md's screenshots
+screenshots: $(DEV_STAMP) $(QUEUE_JOB_STAMP)  ## the main screens of the demo database: README.md's screenshots
 	@tools/screenshots.sh

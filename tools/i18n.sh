@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 find_odoo
 pg_start
 DB="${I18N_DB:-adf_i18n}"
-MODULES="${I18N_MODULES:-account_debt_followup account_debt_followup_stock}"
+MODULES="${I18N_MODULES:-account_debt_followup account_debt_followup_stock account_debt_followup_queue}"
 CONF=$(write_odoo_conf i18n.conf "workers = 0")
 info "fresh database '$DB' for the export"
 psql_cmd -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null

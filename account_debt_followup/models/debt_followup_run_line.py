@@ -71,6 +71,7 @@ class DebtFollowupRunLine(models.Model):
         readonly=True,
     )
     error = fields.Text(readonly=True)
+    failed_on = fields.Date(readonly=True, help="The day of the last failure.")
 
     _sql_constraints = [
         (
@@ -121,7 +122,8 @@ class DebtFollowupRunLine(models.Model):
                 levels=level_ids,
                 trusts=trusts,
                 reasons=reasons,
-            )
+            ),
+            log_exceptions=False,  # a concurrent selection: see _debt_claim
         )
         inserted = self.env.cr.rowcount
         # the items of old runs go: the table holds a couple of months, not the years
@@ -140,21 +142,29 @@ class DebtFollowupRunLine(models.Model):
         end of this transaction. Items another transaction holds are skipped, not waited for:
         two workers taking batches at once get different customers."""
         self.flush_model()
-        rows = self.env.execute_query(
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM debt_followup_run_line
-                 WHERE kind = %s AND period = %s AND state = 'todo'
+                 WHERE kind = %(kind)s AND period = %(period)s
+                   AND (state = 'todo'
+                        -- a monthly statement that failed is tried again the next days of its
+                        -- month (an address added, a rendering that failed once)
+                        OR (kind = 'statement' AND state = 'failed' AND failed_on < %(today)s))
               ORDER BY id
-                 LIMIT %s
+                 LIMIT %(limit)s
                    FOR UPDATE SKIP LOCKED
                 """,
-                kind,
-                period,
-                limit,
-            )
+                kind=kind,
+                period=period,
+                limit=limit,
+                today=fields.Date.context_today(self),
+            ),
+            # items another worker committed since this transaction began: a serialization
+            # error, handled by the run (_debt_run), not a fault to log
+            log_exceptions=False,
         )
-        return self.browse([row[0] for row in rows])
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _debt_remaining(self, kind, period):
@@ -196,5 +206,7 @@ class DebtFollowupRunLine(models.Model):
         # sudo: the work items are written by the runs only (read-only access rights)
         done.sudo().write({"state": "done"})
         for item, error in failures.items():
-            item.sudo().write({"state": "failed", "error": str(error)})
+            item.sudo().write(
+                {"state": "failed", "error": str(error), "failed_on": fields.Date.context_today(self)}
+            )
         return failures

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .debt_followup_run_line import CONCURRENCY_ERRORS
 
@@ -98,14 +99,33 @@ class ResPartner(models.Model):
         """
         # sudo: the work items are the runs' own bookkeeping, whoever the job's user is
         Item = self.env["debt.followup.run.line"].sudo()
-        items = Item._debt_claim(kind, period, batch_size)
         selected = False
-        if not items and select:
-            Item._debt_insert(kind, period, self._debt_run_selectors()[kind]())
-            selected = True
-            items = Item._debt_claim(kind, period, batch_size)
-        if items:
-            self._debt_run_processors()[kind](items)
+        try:
+            with self.env.cr.savepoint():
+                items = Item._debt_claim(kind, period, batch_size)
+                # select when the run is over only: items still to do but held by other workers
+                # are theirs, this worker stops (selecting again would wait for their rows)
+                if not items and select and not Item._debt_remaining(kind, period):
+                    Item._debt_insert(kind, period, self._debt_run_selectors()[kind]())
+                    selected = True
+                    items = Item._debt_claim(kind, period, batch_size)
+                if items:
+                    self._debt_run_processors()[kind](items)
+        except Exception as error:
+            cron_id = self.env.context.get("cron_id")
+            if getattr(error, "pgcode", None) not in CONCURRENCY_ERRORS or not cron_id:
+                raise  # queue jobs: queue_job retries concurrency errors itself
+            # Another worker committed items of this run after this transaction began (Odoo's
+            # transactions are REPEATABLE READ): nothing of this batch is kept, and the
+            # scheduled action is called again in a minute, in a new transaction, instead of
+            # failing (which would put it off to the next day, and deactivate it in the end).
+            _logger.info("Scheduled %s run: batch given up on a concurrent update (%s)", kind, error)
+            # sudo: the job's user may not write scheduled actions; this only asks Odoo to run it again
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(
+                at=fields.Datetime.now() + timedelta(minutes=1)
+            )
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
         remaining = Item._debt_remaining(kind, period)
         if selected and remaining > batch_size and self._debt_run_share(kind, period, batch_size, remaining):
             remaining = 0  # handed over: this scheduled action stops here
@@ -211,6 +231,15 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.model
+    def _debt_run_error_text(self, error):
+        """What a customer's chatter and to-do say of a failure: the message of a user error
+        (no email address...), else a plain sentence; the technical text, which may quote other
+        records, stays on the work item and in the log, for the credit managers."""
+        if isinstance(error, UserError):
+            return error.args[0]
+        return self.env._("an unexpected error, see Scheduled Runs")
+
     def _debt_run_report_failure(self, report):
         """Call ``report()`` (writing a customer's failure on its history, chatter, to-do) in a
         savepoint of its own: when the customer's data breaks that too, the failure stays
@@ -248,7 +277,9 @@ class ResPartner(models.Model):
             return History
         history = History._claim(self, company, level, today)
         message = self.env._(
-            "The reminder “%(level)s” could not be sent: %(error)s", level=level.name, error=error
+            "The reminder “%(level)s” could not be sent: %(error)s",
+            level=level.name,
+            error=self._debt_run_error_text(error),
         )
         if history:
             # sudo: the history is an audit record nobody writes over RPC (read-only access rights)

@@ -154,7 +154,10 @@ class ResPartner(models.Model):
             )
             for item, error in failures.items():
                 partner = self.with_company(company).browse(item.partner_id.id)
-                message = self.env._("The monthly statement could not be sent: %(error)s", error=error)
+                message = self.env._(
+                    "The monthly statement could not be sent: %(error)s",
+                    error=self._debt_run_error_text(error),
+                )
                 partner._debt_run_report_failure(
                     # sudo: posting on a contact needs write access on it (as for reminders)
                     lambda partner=partner, message=message: partner.sudo().message_post(

@@ -56,3 +56,40 @@ class TestFollowupRunConcurrency(TransactionCase):
             items = env["debt.followup.run.line"].search([("period", "=", PERIOD)])
             self.assertEqual(len(items), 6)
             self.assertEqual(set(items.mapped("state")), {"done"})
+
+    def test_a_batch_begun_before_another_workers_commit_is_retried_not_failed(self):
+        """Worker B's transaction began before worker A committed its batch: B's claim meets
+        rows changed after its snapshot (Odoo's transactions are REPEATABLE READ). B gives its
+        batch up without raising, which would fail the scheduled action and put it off to the
+        next day, and asks Odoo to call it again in a minute."""
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            cron = env_a.ref("account_debt_followup.ir_cron_debt_followup")
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {"cron_id": cron.id})
+            batch_a = env_a["debt.followup.run.line"]._debt_claim("reminder", PERIOD, 3)
+            batch_a._debt_process(lambda item: None)
+            cr_b.execute("SELECT 1")  # B's transaction (and snapshot) begins
+            cr_a.commit()
+            taken = env_b["res.partner"]._debt_run("reminder", PERIOD, 3)
+            self.assertEqual(taken, 0)
+            triggers = env_b["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+            self.assertTrue(triggers, "the scheduled action is called again soon")
+            cr_b.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            # in a new transaction, the rest is taken
+            self.assertEqual(env["res.partner"]._debt_run("reminder", PERIOD, 3), 3)
+            states = env["debt.followup.run.line"].search([("period", "=", PERIOD)]).mapped("state")
+            self.assertEqual(states, ["done"] * 3 + ["skipped"] * 3)
+
+    def test_the_run_does_not_select_again_while_other_workers_hold_its_items(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            self.assertEqual(len(env_a["debt.followup.run.line"]._debt_claim("reminder", PERIOD, 10)), 6)
+            # B's claim finds nothing free: the run is not over, A holds the rest
+            self.assertEqual(env_b["res.partner"]._debt_run("reminder", PERIOD, 10, select=True), 0)
+            items = env_b["debt.followup.run.line"].search([("period", "=", PERIOD)])
+            self.assertEqual(len(items), 6, "no selection while the run is under way")
+            cr_b.rollback()
+            cr_a.rollback()

@@ -294,6 +294,14 @@ class TestFollowupRuns(DebtFollowupCommon):
         history = not_due.debt_followup_history_ids
         self.assertEqual(history.channels, "statement")
         self.assertTrue(history.attachment_id.raw)
+        # the address is given: the next day's run of the same month sends it, once
+        no_email.email = "no.address@example.vn"
+        with freeze_time("2024-07-21"):
+            self._run("_cron_debt_monthly_statements", batch_size=2)
+            self._run("_cron_debt_monthly_statements", batch_size=2)
+        self.assertEqual(self._items(no_email, "statement").state, "done")
+        self.assertEqual(len(self._mails_to(no_email, "Statement of account")), 1)
+        self.assertEqual(len(self._mails_to(overdue, "Statement of account")), 1, "the others not again")
         with freeze_time("2024-08-01"):
             self._run("_cron_debt_monthly_statements", batch_size=2)
         self.assertEqual(len(self._mails_to(not_due, "Statement of account")), 2)

@@ -43,9 +43,10 @@ class TestQueueRuns(DebtFollowupCommon):
             self.assertEqual(
                 Partner.with_context(ir_cron_progress_id=progress.id)._cron_debt_followup(batch_size=2), 2
             )
-            # 5 left in batches of 2: three jobs, and the scheduled action stops
+            # 5 left in batches of 2: three jobs; the scheduled action goes on beside them, so
+            # that the run ends even when no job runner takes the jobs
             trap.assert_jobs_count(3, only=self.env["res.partner"]._debt_run_job)
-            self.assertRecordValues(progress, [{"done": 2, "remaining": 0}])
+            self.assertRecordValues(progress, [{"done": 2, "remaining": 5}])
             for job in trap.enqueued_jobs:
                 self.assertEqual(job.channel, "root.debt_followup")
                 self.assertEqual(job.args, ("reminder", self._today(), 2))
@@ -60,6 +61,27 @@ class TestQueueRuns(DebtFollowupCommon):
             self.assertEqual(Partner._cron_debt_followup(batch_size=2), 0)
             trap.assert_jobs_count(0)
         self.assertEqual([len(self._mails_to(partner)) for partner in self.customers], [1] * 7)
+
+    def test_without_a_job_runner_the_scheduled_action_ends_the_run(self):
+        Partner = self.env["res.partner"].with_user(self.odoobot)
+        with trap_jobs() as trap:  # the jobs are posted, nobody runs them
+            runs = 0
+            while Partner._cron_debt_followup(batch_size=2):
+                runs += 1
+                self.assertLess(runs, 10)
+            trap.assert_jobs_count(3, only=self.env["res.partner"]._debt_run_job)
+        self.assertEqual([len(self._mails_to(partner)) for partner in self.customers], [1] * 7)
+
+    def test_a_job_of_an_earlier_day_takes_nothing(self):
+        Partner = self.env["res.partner"].with_user(self.odoobot)
+        with trap_jobs():
+            Partner._cron_debt_followup(batch_size=2)
+        with freeze_time("2024-07-01"):
+            self.assertEqual(
+                Partner._debt_run_job("reminder", self._today(), 2),
+                "0 customers taken: the run of an earlier period",
+            )
+        self.assertEqual(len(self._mails_to(self.customers)), 2, "only the first batch was sent")
 
     def test_a_small_run_stays_in_the_scheduled_action(self):
         Partner = self.env["res.partner"].with_user(self.odoobot)
