@@ -300,6 +300,21 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ buttons
     def action_debt_send_reminder(self):
         self.ensure_one()
+        # the reminder lists the items of the main company and all its branches (as the credit
+        # check counts them): a collector who may not open a branch is told so, not refused
+        # with an access error on the items
+        lines = self.commercial_partner_id._get_followup_lines(self.env.company.root_id)
+        # sudo: only the companies of the items are read, to name those the user lacks
+        missing = lines.sudo().company_id - self.env.user.company_ids
+        if missing:
+            raise UserError(
+                self.env._(
+                    "This customer's reminder lists items of %(companies)s, which you may not open: "
+                    "ask an administrator to give you access to them, or a colleague who has it to "
+                    "send the reminder.",
+                    companies=", ".join(missing.mapped("name")),
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send a Reminder"),

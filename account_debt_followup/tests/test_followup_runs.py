@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -159,6 +159,17 @@ class TestFollowupRuns(DebtFollowupCommon):
         self.assertEqual(len(self._mails_to(first)), 1)
         self.assertFalse(self._mails_to(paid))
         self.assertEqual(self._items(paid).state, "skipped")
+
+    def test_a_collector_without_the_branch_is_told_not_refused(self):
+        """The reminder lists the branch's items too: a collector who may not open the branch
+        gets a clear message naming it, one who may gets the reminder."""
+        customer = self._customer("Branch and main buyer")
+        self._create_invoice(customer, 50.0, "2024-05-01", due_date="2024-06-01", company=self.branch)
+        with self.assertRaisesRegex(UserError, "Branch Hai Phong"):
+            customer.with_user(self.credit_user).action_debt_send_reminder()
+        self.credit_user.company_ids += self.branch
+        action = customer.with_user(self.credit_user).action_debt_send_reminder()
+        self.assertEqual(action["res_model"], "debt.followup.send.wizard")
 
     def test_branch_vnd_company_and_reminded_by_hand_yesterday(self):
         branch_customer = self._customer("Branch buyer", company=self.branch)
