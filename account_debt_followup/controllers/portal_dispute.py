@@ -8,8 +8,8 @@ from odoo.http import request, route
 
 from .portal_minutes import DebtMinutesPortal
 
-# the days the owner of a dispute opened on the portal is given to answer (an activity)
-PORTAL_DISPUTE_DAYS = 7
+# the days the owner of a dispute opened on the portal is given to review it (an activity)
+PORTAL_DISPUTE_DAYS = 2
 
 
 class DebtDisputePortal(DebtMinutesPortal):
@@ -38,7 +38,9 @@ class DebtDisputePortal(DebtMinutesPortal):
     def _prepare_debt_portal_values(self, *args, dispute_error=None, dispute_saved=False, **kwargs):
         values = super()._prepare_debt_portal_values(*args, **kwargs)
         disputes = self._debt_portal_disputes(values["partner"])
-        disputed_moves = set(disputes.filtered(lambda d: d.state == "open").line_ids.move_id.ids)
+        disputed_moves = set(
+            disputes.filtered(lambda d: d.state in ("to_review", "open")).line_ids.move_id.ids
+        )
         reasons = request.env["debt.dispute"]._fields["reason"]._description_selection(request.env)
         states = dict(request.env["debt.dispute"]._fields["state"]._description_selection(request.env))
         labels = dict(reasons)
@@ -110,9 +112,17 @@ class DebtDisputePortal(DebtMinutesPortal):
         error = None
         if not lines:
             error = request.env._("Invoice %(invoice)s is already paid: thank you!", invoice=invoice.name)
-        elif lines.debt_dispute_ids.filtered(lambda dispute: dispute.state == "open"):
+        elif lines.debt_dispute_ids.filtered(lambda dispute: dispute.state in ("to_review", "open")):
             error = request.env._(
                 "Invoice %(invoice)s is already disputed: we are on it.", invoice=invoice.name
+            )
+        elif lines.debt_dispute_ids.filtered(
+            lambda dispute: dispute.state == "cancelled" or dispute.resolution == "release"
+        ):
+            # a case closed without a credit note is not reopened by the customer alone
+            error = request.env._(
+                "A dispute of invoice %(invoice)s was already closed: please contact us.",
+                invoice=invoice.name,
             )
         elif reason not in reasons or not (description or "").strip():
             error = request.env._("Please say what is wrong with invoice %(invoice)s.", invoice=invoice.name)
@@ -135,12 +145,22 @@ class DebtDisputePortal(DebtMinutesPortal):
                     limit=1,
                 )
             )
+        if not owner:
+            values = self._prepare_debt_portal_values(
+                dispute_error=request.env._(
+                    "Nobody can handle a dispute of invoice %(invoice)s online yet: please contact us.",
+                    invoice=invoice.name,
+                )
+            )
+            return request.render("account_debt_followup.portal_my_debt", values)
         contact = request.env.user.partner_id
-        # sudo: portal users have no access rights on disputes; the items were proven the user's
+        # sudo: portal users have no access rights on disputes; the items were proven the user's.
+        # The customer is not made a follower: the chatter holds credit control's internal notes.
         dispute = (
             request.env["debt.dispute"]
             .sudo()
             .with_company(company)
+            .with_context(mail_create_nosubscribe=True)
             .create(
                 {
                     "partner_id": partner.id,
@@ -151,6 +171,8 @@ class DebtDisputePortal(DebtMinutesPortal):
                     "user_id": owner.id,
                     "date_deadline": self._debt_portal_today() + timedelta(days=PORTAL_DISPUTE_DAYS),
                     "source": "portal",
+                    # nothing is flagged until credit control accepts the case
+                    "state": "to_review",
                 }
             )
         )

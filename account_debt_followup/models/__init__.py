@@ -11,6 +11,7 @@ from . import debt_credit_guard
 from . import debt_credit_history
 from . import debt_credit_rule
 from . import debt_dispute
+from . import debt_dispute_resolution
 from . import debt_followup_history
 from . import debt_followup_run_line
 from . import debt_kpi

@@ -28,6 +28,12 @@ class AccountMoveLine(models.Model):
         readonly=True,
         copy=False,
     )
+    debt_disputed = fields.Boolean(
+        string="In an Open Dispute",
+        readonly=True,
+        copy=False,
+        help="Set by the open dispute cases covering the item: never reminded, not overdue.",
+    )
 
     def action_debt_open_dispute(self):
         """A new dispute case on these items, to be completed and saved by credit control."""
@@ -60,7 +66,17 @@ class AccountMoveLine(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any({"debt_dispute_ids", "debt_disputed"} & set(vals) for vals in vals_list):
+            raise AccessError(self.env._("The items of a dispute are chosen on the dispute case."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        # the link and the flag are maintained by the cases only (as superuser, see
+        # debt.dispute._sync_items): from the item side they would leave the flags out of sync
+        if not self.env.su and {"debt_dispute_ids", "debt_disputed"} & set(vals):
+            raise AccessError(self.env._("The items of a dispute are chosen on the dispute case."))
         if {"followup_excluded", "followup_exclusion_reason"} & set(vals):
             # Excluding an item (disputed) takes it out of the overdue rules of credit control:
             # a decision of credit control, kept in the chatter of the entry.
@@ -68,9 +84,7 @@ class AccountMoveLine(models.Model):
                 raise AccessError(
                     self.env._("Only credit control can exclude an item from the follow-up or change why.")
                 )
-            if not self.env.context.get("debt_dispute_sync") and self.debt_dispute_ids.filtered(
-                lambda dispute: dispute.state == "open"
-            ):
+            if not self.env.su and self.debt_dispute_ids.filtered(lambda dispute: dispute.state == "open"):
                 raise UserError(
                     self.env._(
                         "These items are in an open dispute case: resolve or cancel the case to "

@@ -1,21 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """A customer's dispute of some of its items, a case from opening to resolution.
 
-One truth: the ledger reads the flag ``followup_excluded`` of the items (``disputed``); the open
-cases maintain it. Opening a case flags its items (the reason names the case); resolving or
-cancelling it clears the flag of the items no other open case covers. Items flagged by hand
-before cases existed (or blocked for another reason) stay excluded as they are.
+One truth: the ledger reads an item as ``disputed`` when it is excluded by hand
+(``followup_excluded``, with a reason) or covered by an open case (``debt_disputed``, maintained by
+the cases only). Opening a case flags its items; resolving or cancelling it clears the flag of the
+items no other open case covers. An exclusion set by hand stays as it is.
+
+A case opened by the customer on its portal starts "To Review": it flags nothing (reminders and
+credit rules apply as before) until credit control accepts it (open) or refuses it (cancelled).
 
 A partial dispute (an amount below the items' open amount) is recorded for its resolution (the
 credit note or write-off is for the disputed amount), but the items are disputed whole while the
 case is open: reminders, levels and overdue figures work per item.
 """
 
-from markupsafe import Markup
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
+
+# the days the owner of an accepted portal case is given to resolve it
+ACCEPTED_DISPUTE_DAYS = 7
 
 
 class DebtDispute(models.Model):
@@ -82,6 +88,7 @@ class DebtDispute(models.Model):
         "res.users",
         string="Owner",
         required=True,
+        check_company=True,
         tracking=True,
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
@@ -94,11 +101,14 @@ class DebtDispute(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        [("open", "Open"), ("resolved", "Resolved"), ("cancelled", "Cancelled")],
+        [("to_review", "To Review"), ("open", "Open"), ("resolved", "Resolved"), ("cancelled", "Cancelled")],
         required=True,
         default="open",
         readonly=True,
         tracking=True,
+        help="To Review: opened by the customer on its portal, nothing is flagged until credit control "
+        "accepts the case (the items stay in reminders and credit rules).\n"
+        "Open: the items are disputed, out of reminders and overdue.",
     )
     resolution = fields.Selection(
         [("credit_note", "Credit note"), ("write_off", "Write-off"), ("release", "Released")],
@@ -121,6 +131,7 @@ class DebtDispute(models.Model):
     write_off_account_id = fields.Many2one(
         "account.account",
         string="Write-off Account",
+        check_company=True,
         domain="[('account_type', 'in', ('expense', 'income_other', 'expense_direct_cost'))]",
         help="The account a write-off of the disputed amount is charged to.",
     )
@@ -213,48 +224,39 @@ class DebtDispute(models.Model):
         if {"line_ids", "state"} & set(vals):
             self._sync_items(before | self.line_ids)
         if {"date_deadline", "user_id"} & set(vals):
-            for dispute in self.filtered(lambda d: d.state == "open"):
+            for dispute in self.filtered(lambda d: d.state in ("to_review", "open")):
                 dispute.activity_unlink(["mail.mail_activity_data_todo"])
                 dispute._schedule_deadline()
         return result
 
     def _schedule_deadline(self):
-        """A to-do for the owner on the deadline."""
+        """A to-do for the owner on the deadline: review a case opened on the portal, resolve an
+        open one."""
         self.ensure_one()
-        if self.date_deadline and self.state == "open":
+        if self.date_deadline and self.state in ("to_review", "open"):
+            if self.state == "to_review":
+                summary = self.env._("Review the dispute %(name)s", name=self.name)
+            else:
+                summary = self.env._("Resolve the dispute %(name)s", name=self.name)
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=self.date_deadline,
-                summary=self.env._("Resolve the dispute %(name)s", name=self.name),
+                summary=summary,
                 user_id=self.user_id.id,
             )
 
     def _sync_items(self, lines):
-        """Set ``followup_excluded`` of ``lines`` from the open cases covering them, with one
-        search for all of them."""
+        """Set ``debt_disputed`` of ``lines`` from the open cases covering them, with one search
+        for all of them. The exclusion set by hand (``followup_excluded``) is left alone."""
         if not lines:
             return
-        # sudo: the items' flag follows the cases whoever opens them (a portal customer, a collector)
+        # sudo: the items' flag follows the cases whoever opens them (a portal customer, a collector);
+        # the flag is written only as superuser (see account.move.line's write)
         open_cases = self.sudo().search([("state", "=", "open"), ("line_ids", "in", lines.ids)])
-        covered = {}
-        for case in open_cases:
-            for line in case.line_ids & lines:
-                covered.setdefault(line, case)
-        lines = lines.sudo().with_context(debt_dispute_sync=True)
-        to_flag = {}
-        for line in lines:
-            case = covered.get(line)
-            if case:
-                reason = self.env._("Dispute %(name)s", name=case.name)
-                if not line.followup_excluded or line.followup_exclusion_reason != reason:
-                    to_flag[reason] = to_flag.get(reason, lines.browse()) | line
-        for reason, flagged in to_flag.items():
-            flagged.write({"followup_excluded": True, "followup_exclusion_reason": reason})
-        released = lines.filtered(
-            lambda line: line not in covered and line.followup_excluded and line.debt_dispute_ids
-        )
-        if released:
-            released.write({"followup_excluded": False, "followup_exclusion_reason": False})
+        lines = lines.sudo()
+        covered = open_cases.line_ids & lines
+        covered.filtered(lambda line: not line.debt_disputed).write({"debt_disputed": True})
+        (lines - covered).filtered("debt_disputed").write({"debt_disputed": False})
 
     def _close(self, state, resolution=False, moves=None):
         for dispute in self:
@@ -280,113 +282,42 @@ class DebtDispute(models.Model):
         self._close("cancelled")
         return True
 
+    def _check_to_review(self):
+        for dispute in self:
+            if dispute.state != "to_review":
+                raise UserError(
+                    self.env._("The dispute %(name)s is not waiting for a review.", name=dispute.name)
+                )
+
+    def action_accept(self):
+        """Credit control accepts a case opened on the portal: it is open, its items are flagged
+        (out of reminders and overdue), its owner has the usual days to resolve it."""
+        self._check_to_review()
+        self.write({"state": "open"})
+        for dispute in self:
+            # a new deadline: the review to-do is replaced by the resolution one (see write)
+            dispute.date_deadline = fields.Date.context_today(self) + timedelta(days=ACCEPTED_DISPUTE_DAYS)
+            dispute.message_post(
+                body=self.env._("Accepted: the items are out of the follow-up until the case is closed."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_refuse(self):
+        """Credit control refuses a case opened on the portal: cancelled, nothing was flagged."""
+        self._check_to_review()
+        self.write({"state": "cancelled", "date_resolved": fields.Date.context_today(self)})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        for dispute in self:
+            dispute.message_post(
+                body=self.env._("Refused: the items stay in the follow-up."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
     def action_reopen(self):
         for dispute in self:
-            if dispute.state == "open":
+            if dispute.state in ("open", "to_review"):
                 continue
             dispute.write({"state": "open", "resolution": False, "date_resolved": False})
             dispute._schedule_deadline()
         return True
-
-    def _invoices(self):
-        return self.line_ids.move_id.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt"))
-
-    def action_credit_note(self):
-        """Odoo's reversal wizard on the disputed invoices; the credit note it makes resolves the
-        case (see ``account.move.reversal``)."""
-        self.ensure_one()
-        invoices = self._invoices()
-        if self.state != "open" or not invoices:
-            raise UserError(
-                self.env._(
-                    "A credit note resolves an open dispute on invoices: %(name)s is not one.", name=self.name
-                )
-            )
-        return {
-            "name": self.env._("Credit Note"),
-            "type": "ir.actions.act_window",
-            "res_model": "account.move.reversal",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "active_model": "account.move",
-                "active_ids": invoices.ids,
-                "debt_dispute_id": self.id,
-                "default_reason": self.env._(
-                    "%(name)s: %(description)s", name=self.name, description=self.description
-                ),
-            },
-        }
-
-    def action_write_off(self):
-        """A draft journal entry crediting the disputed amount to the customer's receivable: the
-        accountant chooses the counterpart account and posts it; posting resolves the case and
-        matches it with the items (see ``account.move._post``)."""
-        self.ensure_one()
-        if self.state != "open":
-            raise UserError(self.env._("The dispute %(name)s is not open.", name=self.name))
-        if not self.write_off_account_id:
-            raise UserError(
-                self.env._("Choose the account the write-off of %(name)s is charged to.", name=self.name)
-            )
-        line = self.line_ids[:1]
-        move = (
-            self.env["account.move"]
-            .with_company(line.company_id)
-            .create(
-                {
-                    "move_type": "entry",
-                    "ref": self.env._("Write-off of the dispute %(name)s", name=self.name),
-                    "line_ids": [
-                        fields.Command.create(
-                            {
-                                "account_id": line.account_id.id,
-                                "partner_id": self.partner_id.id,
-                                "name": self.name,
-                                "credit": self.amount,
-                            }
-                        ),
-                        fields.Command.create(
-                            {
-                                "account_id": self.write_off_account_id.id,
-                                "partner_id": self.partner_id.id,
-                                "name": self.name,
-                                "debit": self.amount,
-                            }
-                        ),
-                    ],
-                }
-            )
-        )
-        self.resolution_move_ids = [fields.Command.link(move.id)]
-        self.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "Write-off entry %(move)s prepared, to be completed and posted by an accountant.",
-                move=move.display_name,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": move.id,
-            "view_mode": "form",
-        }
-
-    def _resolve_by_moves(self, moves):
-        """Credit notes or write-offs of these open cases were posted: the cases are resolved."""
-        for dispute in self.filtered(lambda d: d.state == "open"):
-            posted = (moves & dispute.resolution_move_ids).filtered(lambda move: move.state == "posted")
-            if not posted:
-                continue
-            kind = "credit_note" if any(m.move_type == "out_refund" for m in posted) else "write_off"
-            # the credit note or write-off pays the disputed items (Odoo's own matching)
-            receivable = posted.line_ids.filtered(
-                lambda aml, d=dispute: aml.account_id in d.line_ids.account_id and not aml.reconciled
-            )
-            for account in receivable.account_id:
-                (receivable | dispute.line_ids).filtered(
-                    lambda aml, a=account: aml.account_id == a and not aml.reconciled
-                ).reconcile()
-            dispute._close("resolved", kind)

@@ -148,7 +148,7 @@ class DebtLedger(models.AbstractModel):
                    aml.currency_id, company.currency_id AS company_currency_id,
                    aml.balance, aml.amount_currency,
                    %(residual)s AS residual, %(residual_currency)s AS residual_currency,
-                   aml.followup_excluded IS TRUE AS disputed,
+                   (aml.followup_excluded OR aml.debt_disputed) IS TRUE AS disputed,
                    aml.expected_payment_date, aml.followup_level_id
               FROM account_move_line aml
               JOIN account_account account ON account.id = aml.account_id

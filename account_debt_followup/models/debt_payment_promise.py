@@ -160,9 +160,14 @@ class DebtPaymentPromise(models.Model):
     @api.model
     def _oldest_items(self, partner, company, amount):
         """The items a promise of ``amount`` covers when the collector picked none: the customer's
-        oldest open debits (from the ledger, disputed ones left out) not in another open promise,
-        until the amount is covered."""
-        lines = partner.commercial_partner_id.with_company(company)._get_followup_lines(company)
+        oldest overdue debits (from the ledger, disputed ones left out; not those not due yet) not in
+        another open promise, until the amount is covered."""
+        today = fields.Date.context_today(self)
+        lines = (
+            partner.commercial_partner_id.with_company(company)
+            ._get_followup_lines(company)
+            .filtered(lambda line: (line.date_maturity or line.date) < today)
+        )
         promised = self.search([("line_ids", "in", lines.ids)]).filtered(lambda p: p.state == "open")
         picked = self.env["account.move.line"]
         covered = 0.0

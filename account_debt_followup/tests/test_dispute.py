@@ -72,7 +72,8 @@ class TestDispute(DebtFollowupCommon):
         )
         self.assertTrue(dispute.name.startswith("DSP/"))
         self.assertEqual(dispute.user_id, self.credit_user)
-        self.assertTrue(self.item.followup_excluded)
+        self.assertTrue(self.item.debt_disputed)
+        self.assertFalse(self.item.followup_excluded)  # the hand-set exclusion is not the case's
         self.assertNotIn(self.customer.id, self._due())
         # the scheduled run sends no reminder to the customer
         self.env["res.partner"]._cron_debt_followup()
@@ -92,7 +93,7 @@ class TestDispute(DebtFollowupCommon):
 
         dispute.with_user(self.credit_user).action_release()
         self.assertEqual((dispute.state, dispute.resolution), ("resolved", "release"))
-        self.assertFalse(self.item.followup_excluded)
+        self.assertFalse(self.item.debt_disputed)
         self.assertEqual(self.customer._get_followup_lines(self.company), self.item)
         figures = self.customer._get_debt_figures(self.company)[self.customer.id]
         self.assertEqual((figures["disputed"], figures["overdue"]), (0.0, 800.0))
@@ -125,7 +126,24 @@ class TestDispute(DebtFollowupCommon):
         credit_note.action_post()
         self.assertEqual((dispute.state, dispute.resolution), ("resolved", "credit_note"))
         self.assertEqual(self.item.amount_residual, 500.0)
-        self.assertFalse(self.item.followup_excluded)
+        self.assertFalse(self.item.debt_disputed)
+
+    def test_a_credit_note_of_another_invoice_does_not_resolve_the_case(self):
+        dispute = self._dispute_by_call()
+        other = self._create_invoice(self.customer, 300.0, "2024-06-01", due_date="2024-06-10")
+        context = dict(
+            dispute.with_user(self.credit_user).action_credit_note()["context"], active_ids=other.ids
+        )
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(self.credit_user)
+            .with_context(**context)
+            .create({"journal_id": other.journal_id.id, "date": TODAY})
+        )
+        with self.assertRaises(UserError):
+            reversal.refund_moves()
+        self.assertFalse(dispute.resolution_move_ids)
+        self.assertFalse(other.reversal_move_ids)
 
     def test_a_write_off_is_posted_by_the_accountant_and_resolves_the_dispute(self):
         dispute = self._dispute_by_call()
@@ -172,7 +190,7 @@ class TestDispute(DebtFollowupCommon):
         self.invoice.invalidate_recordset()
         self.assertFalse(self.invoice.debt_dispute_ids)
         self.assertFalse(dispute.activity_ids)
-        self.assertFalse(self.item.followup_excluded)
+        self.assertFalse(self.item.debt_disputed)
 
     def test_disputed_items_in_the_credit_limit_per_setting(self):
         self.customer.credit_limit = 850.0
@@ -188,6 +206,49 @@ class TestDispute(DebtFollowupCommon):
         order = self._quotation()
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_a_billing_clerk_cannot_rewire_the_items_of_a_case(self):
+        dispute = self._dispute_by_call()
+        other = self._create_invoice(self.customer, 300.0, "2024-06-01", due_date="2024-06-10")
+        other_item = other.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        clerk_items = (self.item | other_item).with_user(self.billing_clerk)
+        with self.assertRaises(AccessError):
+            clerk_items[1].write({"debt_dispute_ids": [Command.link(dispute.id)]})
+        with self.assertRaises(AccessError):
+            clerk_items[0].write({"debt_dispute_ids": [Command.clear()]})
+        with self.assertRaises(AccessError):
+            clerk_items[0].write({"debt_disputed": False})
+        # nor a credit controller, even with the context key the cases used to pass
+        with self.assertRaises(AccessError):
+            self.item.with_user(self.credit_user).with_context(debt_dispute_sync=True).write(
+                {"debt_disputed": False}
+            )
+        with self.assertRaises(UserError):
+            self.item.with_user(self.credit_user).with_context(debt_dispute_sync=True).write(
+                {"followup_excluded": True, "followup_exclusion_reason": "Bypass"}
+            )
+        self.assertEqual(
+            (dispute.line_ids, self.item.debt_disputed, other_item.debt_disputed), (self.item, True, False)
+        )
+
+    def test_an_exclusion_set_by_hand_survives_a_case(self):
+        self.item.with_user(self.credit_user).write(
+            {"followup_excluded": True, "followup_exclusion_reason": "Legal proceedings"}
+        )
+        dispute = self._dispute_by_call()
+        self.assertEqual(
+            (self.item.followup_excluded, self.item.followup_exclusion_reason, self.item.debt_disputed),
+            (True, "Legal proceedings", True),
+        )
+        dispute.with_user(self.credit_user).action_cancel()
+        self.assertEqual(
+            (self.item.followup_excluded, self.item.followup_exclusion_reason, self.item.debt_disputed),
+            (True, "Legal proceedings", False),
+        )
+        # still out of reminders and overdue: the ledger reads either flag
+        self.assertNotIn(self.customer.id, self._due())
+        figures = self.customer._get_debt_figures(self.company)[self.customer.id]
+        self.assertEqual((figures["disputed"], figures["overdue"]), (800.0, 0.0))
 
     def test_who_sees_disputes(self):
         dispute = self._dispute_by_call()

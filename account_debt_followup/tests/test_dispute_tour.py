@@ -40,5 +40,5 @@ class TestDisputeTour(HttpCase):
         dispute = self.env["debt.dispute"].search([("partner_id", "=", customer.id)])
         self.assertEqual((dispute.source, dispute.line_ids, dispute.user_id), ("call", item, collector))
         self.assertEqual((dispute.state, dispute.resolution), ("resolved", "release"))
-        self.assertFalse(item.followup_excluded)
+        self.assertFalse(item.debt_disputed)
         self.assertIn("Two chairs arrived broken", customer.debt_followup_history_ids.note)

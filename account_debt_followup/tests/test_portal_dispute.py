@@ -4,6 +4,7 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DebtFollowupCommon
@@ -70,9 +71,16 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
             (dispute.partner_id, dispute.source, dispute.reason, dispute.user_id, dispute.amount),
             (self.customer_a, "portal", "quantity", self.credit_user, 1000.0),
         )
+        # to review: nothing flagged until credit control accepts it, a short to-do for the owner
         receivable = self.invoice_a.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        self.assertTrue(receivable.followup_excluded)
-        self.assertEqual(dispute.activity_ids.user_id, self.credit_user)
+        self.assertEqual(dispute.state, "to_review")
+        self.assertFalse(receivable.debt_disputed)
+        self.assertEqual(
+            (dispute.activity_ids.user_id, dispute.activity_ids.date_deadline),
+            (self.credit_user, fields.Date.today() + relativedelta(days=2)),
+        )
+        # the customer does not follow the case (its chatter holds credit control's notes)
+        self.assertNotIn(self.portal_a.partner_id, dispute.message_partner_ids)
         html = self._page()
         self.assertIn(dispute.name, html)
         self.assertIn("o_debt_portal_dispute_row", html)
@@ -85,6 +93,11 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
         html = self._page()
         self.assertNotIn(dispute.name, html)
         self.assertNotIn("o_debt_portal_dispute_row", html)
+        # accepted by credit control: open, the items are flagged, the owner has 7 days
+        dispute.with_user(self.credit_user).action_accept()
+        self.assertEqual(dispute.state, "open")
+        self.assertTrue(receivable.debt_disputed)
+        self.assertEqual(dispute.activity_ids.date_deadline, fields.Date.today() + relativedelta(days=7))
 
     def test_a_customer_cannot_dispute_another_customers_invoice(self):
         self._login(self.portal_a)
@@ -131,3 +144,44 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
         self.assertEqual(
             self.env["debt.payment.promise"].search([("partner_id", "=", self.customer_a.id)]), promise
         )
+
+    def test_a_portal_dispute_does_not_lift_the_credit_gate(self):
+        """A customer blocked by an overdue rule cannot unblock itself by disputing online: the case
+        waits for credit control; once refused or released, the customer cannot open it again."""
+        self.env["debt.credit.rule"].create(
+            {"name": "Late over 5 days", "rule_type": "overdue_days", "threshold_days": 5, "action": "block"}
+        )
+        with self.assertRaises(UserError):
+            self._create_order(self.customer_a, 50.0)
+        self._login(self.portal_a)
+        self.assertEqual(self._post(self.invoice_a).status_code, 303)
+        dispute = self._disputes()
+        with self.assertRaises(UserError):
+            self._create_order(self.customer_a, 50.0)
+        # refused by credit control: cancelled, still blocked, a new case online is refused
+        dispute.with_user(self.credit_user).action_refuse()
+        self.assertEqual(dispute.state, "cancelled")
+        response = self._post(self.invoice_a)
+        self.assertIn("please contact us", response.text)
+        self.assertEqual(len(self._disputes()), 1)
+        with self.assertRaises(UserError):
+            self._create_order(self.customer_a, 50.0)
+        # reopened (accepted) by credit control: the invoice is disputed, the order goes through
+        dispute.with_user(self.credit_user).action_reopen()
+        self.assertEqual(self._create_order(self.customer_a, 50.0).state, "sale")
+        # released: blocked again, and the customer cannot dispute the invoice again online
+        dispute.with_user(self.credit_user).action_release()
+        with self.assertRaises(UserError):
+            self._create_order(self.customer_a, 50.0)
+        self.assertIn("please contact us", self._post(self.invoice_a).text)
+        self.assertEqual(len(self._disputes()), 1)
+
+    def test_a_portal_case_is_accepted_or_refused_once(self):
+        self._login(self.portal_a)
+        self._post(self.invoice_a)
+        dispute = self._disputes()
+        dispute.with_user(self.credit_user).action_accept()
+        with self.assertRaises(UserError):
+            dispute.with_user(self.credit_user).action_refuse()
+        with self.assertRaises(UserError):
+            dispute.with_user(self.credit_user).action_accept()

@@ -72,6 +72,17 @@ class TestPromisePick(DebtFollowupCommon):
         self._call(promised_amount=100.0, promised_date="2024-07-12").action_log()
         self.assertEqual(self.customer.debt_promise_ids.sorted("id")[-1].line_ids, self.item_b)
 
+    def test_a_promise_without_picked_invoices_leaves_the_invoices_not_due_yet(self):
+        not_due = self._item(self._create_invoice(self.customer, 900.0, "2024-06-20", due_date="2024-07-20"))
+        # 4,700 is more than the overdue invoices owe (4,600): the collector picks the one not due
+        with self.assertRaises(ValidationError) as error:
+            self._call(promised_amount=4700.0, promised_date="2024-07-10").action_log()
+        self.assertIn("pick the other invoices it pays too", str(error.exception))
+        self.assertFalse(self.customer.debt_promise_ids)
+        self.assertFalse(not_due.expected_payment_date)
+        promise = self._promise(4700.0, self.item_a | self.item_b | not_due)
+        self.assertEqual(promise.line_ids, self.item_a | self.item_b | not_due)
+
     def test_a_promise_is_at_most_what_the_picked_invoices_owe(self):
         with self.assertRaises(ValidationError) as error:
             self._promise(4600.0, self.item_a)
