@@ -7,8 +7,6 @@ Vietnam (``res.partner.bank``, method ``emv_qr``); nothing here builds a QR payl
 ``l10n_vn`` (or without a Vietnamese account Odoo can make a QR for), no QR is shown.
 """
 
-from werkzeug import urls
-
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import hmac, remove_accents
@@ -17,6 +15,11 @@ from .debt_followup_level import SMS_PLACEHOLDER_RE
 
 # EMV "purpose of transaction" (tag 62, sub-tag 08) holds 25 characters at most
 REFERENCE_SIZE = 25
+# how long the pay link of a reminder (``/debt/pay/...``, controllers/debt_pay.py) can be
+# followed after the day it was issued; a later reminder issues a new one
+PAY_LINK_VALIDITY_DAYS = 60
+# the scope of the pay link's HMAC: its tokens are of no use anywhere else
+PAY_LINK_SCOPE = "account_debt_followup.pay_link"
 
 
 class ResPartner(models.Model):
@@ -100,12 +103,22 @@ class ResPartner(models.Model):
         outside a request too (the scheduled reminders, the mail queue)."""
         return hmac(self.env(su=True), "generate_access_token", "|".join(str(value) for value in values))
 
-    def _debt_pay_link(self, company, amount, reference, payer=None):
-        """The link to pay ``amount`` (in ``company``'s currency) online on Odoo's generic
-        payment page, or ``False`` when no payment provider is enabled for the company. The
-        access token covers the paying partner, the amount and the currency: a link cannot be
-        changed to another amount or customer."""
-        payer = payer or self.commercial_partner_id
+    def _debt_pay_link_token(self, company, issued):
+        """The token of this customer's pay link in ``company`` issued on ``issued`` (a date):
+        an HMAC of the database secret over the customer, the company and the date."""
+        partner = self.commercial_partner_id
+        return hmac(self.env(su=True), PAY_LINK_SCOPE, f"{partner.id}|{company.id}|{issued.isoformat()}")
+
+    def _debt_pay_link(self, company, amount, reference=None, payer=None):
+        """The link of a reminder to pay online what is overdue in ``company`` (main company),
+        or ``False`` when no payment provider is enabled for the company. The link carries no
+        amount: it leads to ``/debt/pay/<customer>/<company>/<issued>/<token>``, which reads the
+        overdue amount from the ledger when it is followed (controllers/debt_pay.py); it is valid
+        ``PAY_LINK_VALIDITY_DAYS`` days. ``amount`` (in the company currency) and ``payer`` only
+        choose whether a provider can take the payment; ``reference`` is unused (kept for
+        callers)."""
+        partner = self.commercial_partner_id
+        payer = payer or partner
         currency = company.currency_id
         # sudo: the providers are the company's configuration, read for a customer too
         providers = (
@@ -116,16 +129,9 @@ class ResPartner(models.Model):
         )
         if not providers:
             return False
-        amount = currency.round(amount)
-        params = {
-            "reference": reference or None,
-            "amount": amount,
-            "currency_id": currency.id,
-            "partner_id": payer.id,
-            "company_id": company.id,
-            "access_token": self._debt_payment_access_token(payer.id, amount, currency.id),
-        }
-        return f"{self.get_base_url()}/payment/pay?{urls.url_encode(params)}"
+        issued = fields.Date.context_today(self)
+        token = partner._debt_pay_link_token(company, issued)
+        return f"{self.get_base_url()}/debt/pay/{partner.id}/{company.id}/{issued.isoformat()}/{token}"
 
     def _debt_payment_means(self, company=None, amount=None, payer=None):
         """How this customer can pay its overdue amount in ``company`` (main company and
