@@ -62,7 +62,7 @@ class DebtPayLink(Controller):
                         "This payment link has expired. Please use the link of your latest "
                         "reminder, or contact %(company)s.",
                         company=company.name,
-                    )
+                    ),
                 },
                 status=410,
             )
@@ -76,7 +76,7 @@ class DebtPayLink(Controller):
                     "message": lang_env._(
                         "Nothing is overdue on your account with %(company)s: there is nothing to pay.",
                         company=company.name,
-                    )
+                    ),
                 },
             )
         payer = partner

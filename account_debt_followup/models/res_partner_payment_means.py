@@ -173,44 +173,61 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ what the reminder says
     def _debt_followup_mail_values(self):
-        """What the reminder email template shows (``{"groups", "means"}``), for the company it
-        is written for (``debt_followup_company_id``) and the level in the context
-        (``_debt_followup_render``): the same items as the letter, the ways to pay."""
+        """What the reminder email template shows (``{"groups", "means", "unmatched"}``), for
+        the company it is written for (``debt_followup_company_id``) and the level in the
+        context (``_debt_followup_render``): the same items as the letter, the ways to pay.
+
+        One amount to pay in the whole message: the ledger's overdue amount in the company
+        currency (``means["amount"]``, the button, QR code, link and SMS ``{overdue}``), which
+        is net of the payments and credit notes not matched yet. The item tables show each item's
+        open amount as booked; ``unmatched`` (company currency, 0 when none) is what those
+        payments and credit notes take off the overdue items, shown under the tables."""
         self.ensure_one()
         company = self.debt_followup_company_id.root_id
         level = (
             self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
         )
+        groups = self._debt_followup_line_groups(company, level or None)
+        means = self._debt_payment_means(company)
         return {
-            "groups": self._debt_followup_line_groups(company, level or None),
-            "means": self._debt_payment_means(company),
+            "groups": groups,
+            "means": means,
+            "unmatched": self._debt_unmatched_amount(groups, means["amount"], company),
         }
+
+    @api.model
+    def _debt_unmatched_amount(self, groups, amount_to_pay, company):
+        """What the customer's payments and credit notes not matched yet take off the overdue
+        items of ``groups`` (``_debt_followup_line_groups``): their open amounts in the company
+        currency less ``amount_to_pay`` (the ledger's overdue), or 0."""
+        currency = company.currency_id
+        overdue_items = sum(
+            item["line"].amount_residual for group in groups for item in group["items"] if item["days"] > 0
+        )
+        return max(currency.round(overdue_items - max(amount_to_pay, 0.0)), 0.0)
 
     def _debt_followup_sms_values(self, level, amount_overdue, company):
         """The values of the SMS placeholders (``SMS_PLACEHOLDERS``) for this customer, written
-        in the language of ``self.env``."""
+        in the language of ``self.env``. ``{overdue}`` is ``amount_overdue``, the ledger's
+        overdue amount in the company currency: the amount the pay link asks for (see
+        ``_debt_followup_mail_values``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        overdue = [
-            (group["currency"], [item for item in group["items"] if item["days"] > 0])
+        due_dates = [
+            item["date_maturity"]
             for group in partner._debt_followup_line_groups(company, level)
+            for item in group["items"]
+            if item["days"] > 0
         ]
-        overdue = [(currency, items) for currency, items in overdue if items]
-        amounts = [
-            format_amount(self.env, currency.round(sum(item["amount"] for item in items)), currency)
-            for currency, items in overdue
-        ]
-        due_dates = [item["date_maturity"] for _currency, items in overdue for item in items]
-        reference = partner._debt_payment_reference()
         pay_link = ""
         if company.currency_id.compare_amounts(amount_overdue, 0.0) > 0:
-            pay_link = partner._debt_pay_link(company.root_id, amount_overdue, reference) or ""
+            pay_link = partner._debt_pay_link(company.root_id, amount_overdue) or ""
         return {
             "partner": partner.name or "",
             "company": company.name or "",
-            "overdue": " + ".join(amounts) or format_amount(self.env, 0.0, company.currency_id),
+            "overdue": format_amount(self.env, max(amount_overdue, 0.0), company.currency_id),
             "due_date": format_date(self.env, min(due_dates)) if due_dates else "",
-            "reference": reference,
+            "reference": partner._debt_payment_reference(),
             "pay_link": pay_link,
         }
 

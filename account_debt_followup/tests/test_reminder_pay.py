@@ -73,7 +73,8 @@ class TestReminderPay(ReminderPayCommon):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 1)
         self.assertIn(self.vn.name, sms.body)
-        self.assertIn("Công ty Cổ phần Minh Long owes 1,500,000\xa0₫ + $\xa0120.50", sms.body)
+        # the amount to pay, in VND: the USD invoice converted, as the pay link asks
+        self.assertIn("Công ty Cổ phần Minh Long owes 4,512,500\xa0₫ since", sms.body)
         self.assertIn(self._days_ago(15).strftime("%m/%d/%Y"), sms.body, "the oldest overdue due date")
         self.assertIn("ref KH-ML01", sms.body)
         self.assertIn(f"/debt/pay/{self.customer.id}/{self.vn.id}/", sms.body)

@@ -99,3 +99,28 @@ class TestReminderPayLink(ReminderPayCommon):
         for body in (mail.body_html, sms.body):
             self.assertIn(self._path(), body)
             self.assertNotIn("/payment/pay", body)
+
+    def test_one_amount_to_pay_with_an_unmatched_payment(self):
+        """The customer paid 1,000,000 VND without saying which invoice: the item tables show
+        the invoices as booked, a line under them what the payment takes off, and the amount to
+        pay (button, link, SMS) is the rest, in VND."""
+        _subject, body = self.customer.with_company(self.vn)._debt_followup_render(
+            self.level.mail_template_id, self.vn, self.level
+        )
+        self.assertIn("Pay 4,512,500\xa0₫ online", body)
+        self.assertNotIn("o_debt_unmatched", body, "nothing unmatched: no such line")
+        self._create_payment(self.customer, 1000000.0, self.today, company=self.vn)
+        self.env.invalidate_all()  # the figures read above were cached; a new reminder run reads anew
+        to_pay = self.overdue - 1000000.0
+        self.level.write({"send_sms": True, "sms_text": "{partner} owes {overdue}. {pay_link}"})
+        body = self._reminder_mail().body_html
+        self.assertIn("1,500,000&nbsp;₫", body, "the VND invoice as booked")
+        self.assertIn("$&nbsp;120.50", body)
+        unmatched = body.split('class="o_debt_unmatched"')[1].split("</table>")[0]
+        self.assertIn("Payments and credit notes not matched yet", unmatched)
+        self.assertIn("1,000,000&nbsp;₫", unmatched)
+        self.assertIn("3,512,500&nbsp;₫", unmatched)
+        self.assertIn("Pay 3,512,500&nbsp;₫ online", body)
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertIn("owes 3,512,500\xa0₫.", sms.body)
+        self.assertEqual(self._redirected_amount(self._follow(self._path())), to_pay)
