@@ -81,6 +81,18 @@ class TestReminderPay(ReminderPayCommon):
         self.assertNotIn("/payment/pay", sms.body, "never Odoo's replayable payment link")
         self.assertNotIn("Overdue:", sms.body, "the text says {overdue}: nothing is added")
 
+    def test_sms_placeholders_checked_in_every_language(self):
+        """A Vietnamese translation with a bad placeholder is refused, whether written with
+        the Vietnamese context or through the translation dialog."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.level.write({"send_sms": True, "sms_text": "{partner}, please pay {overdue}."})
+        with self.assertRaisesRegex(ValidationError, r"\{so_tien\}"):
+            self.level.with_context(lang="vi_VN").write({"sms_text": "{partner}, vui lòng trả {so_tien}."})
+        with self.assertRaisesRegex(ValidationError, r"\{so_tien\}"):
+            self.level.update_field_translations("sms_text", {"vi_VN": "{partner}, vui lòng trả {so_tien}."})
+        self.level.update_field_translations("sms_text", {"vi_VN": "{partner}, vui lòng trả {overdue}."})
+        self.assertEqual(self.level.with_context(lang="vi_VN").sms_text, "{partner}, vui lòng trả {overdue}.")
+
     # ------------------------------------------------------------------ 4. VietQR
     def test_vietqr_decodes_to_the_overdue_amount_and_reference(self):
         self.assertFalse(
