@@ -63,6 +63,7 @@
         "views/menus.xml",
         "views/portal_templates.xml",
         "views/portal_minutes_templates.xml",
+        "views/debt_pay_templates.xml",
         "views/portal_dispute_templates.xml",
     ],
     "uninstall_hook": "uninstall_hook",

@@ -126,10 +126,16 @@ class DebtFollowupLevel(models.Model):
 
     @api.constrains("sms_text")
     def _check_sms_text(self):
+        """Every language's text (the SMS is sent in the customer's language), not only the
+        current one's; ``_update_field_translations`` checks the translations set apart."""
+        field = self._fields["sms_text"]
         for level in self:
+            texts = [level.sms_text or ""]
+            texts += (field._get_stored_translations(level) or {}).values() if level.id else []
             unknown = {
                 name
-                for name in SMS_PLACEHOLDER_RE.findall(level.sms_text or "")
+                for text in texts
+                for name in SMS_PLACEHOLDER_RE.findall(text or "")
                 if name not in SMS_PLACEHOLDERS
             }
             if unknown:
@@ -142,6 +148,15 @@ class DebtFollowupLevel(models.Model):
                         known=", ".join("{%s}" % name for name in SMS_PLACEHOLDERS),
                     )
                 )
+
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=None):
+        # the translation dialog and imports write translations here, without constraints
+        result = super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+        if field_name == "sms_text":
+            self._check_sms_text()
+        return result
 
     @api.constrains("interest_rate")
     def _check_interest_rate(self):

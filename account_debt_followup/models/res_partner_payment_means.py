@@ -7,8 +7,6 @@ Vietnam (``res.partner.bank``, method ``emv_qr``); nothing here builds a QR payl
 ``l10n_vn`` (or without a Vietnamese account Odoo can make a QR for), no QR is shown.
 """
 
-from werkzeug import urls
-
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import hmac, remove_accents
@@ -17,6 +15,11 @@ from .debt_followup_level import SMS_PLACEHOLDER_RE
 
 # EMV "purpose of transaction" (tag 62, sub-tag 08) holds 25 characters at most
 REFERENCE_SIZE = 25
+# how long the pay link of a reminder (``/debt/pay/...``, controllers/debt_pay.py) can be
+# followed after the day it was issued; a later reminder issues a new one
+PAY_LINK_VALIDITY_DAYS = 60
+# the scope of the pay link's HMAC: its tokens are of no use anywhere else
+PAY_LINK_SCOPE = "account_debt_followup.pay_link"
 
 
 class ResPartner(models.Model):
@@ -100,12 +103,22 @@ class ResPartner(models.Model):
         outside a request too (the scheduled reminders, the mail queue)."""
         return hmac(self.env(su=True), "generate_access_token", "|".join(str(value) for value in values))
 
-    def _debt_pay_link(self, company, amount, reference, payer=None):
-        """The link to pay ``amount`` (in ``company``'s currency) online on Odoo's generic
-        payment page, or ``False`` when no payment provider is enabled for the company. The
-        access token covers the paying partner, the amount and the currency: a link cannot be
-        changed to another amount or customer."""
-        payer = payer or self.commercial_partner_id
+    def _debt_pay_link_token(self, company, issued):
+        """The token of this customer's pay link in ``company`` issued on ``issued`` (a date):
+        an HMAC of the database secret over the customer, the company and the date."""
+        partner = self.commercial_partner_id
+        return hmac(self.env(su=True), PAY_LINK_SCOPE, f"{partner.id}|{company.id}|{issued.isoformat()}")
+
+    def _debt_pay_link(self, company, amount, reference=None, payer=None):
+        """The link of a reminder to pay online what is overdue in ``company`` (main company),
+        or ``False`` when no payment provider is enabled for the company. The link carries no
+        amount: it leads to ``/debt/pay/<customer>/<company>/<issued>/<token>``, which reads the
+        overdue amount from the ledger when it is followed (controllers/debt_pay.py); it is valid
+        ``PAY_LINK_VALIDITY_DAYS`` days. ``amount`` (in the company currency) and ``payer`` only
+        choose whether a provider can take the payment; ``reference`` is unused (kept for
+        callers)."""
+        partner = self.commercial_partner_id
+        payer = payer or partner
         currency = company.currency_id
         # sudo: the providers are the company's configuration, read for a customer too
         providers = (
@@ -116,16 +129,9 @@ class ResPartner(models.Model):
         )
         if not providers:
             return False
-        amount = currency.round(amount)
-        params = {
-            "reference": reference or None,
-            "amount": amount,
-            "currency_id": currency.id,
-            "partner_id": payer.id,
-            "company_id": company.id,
-            "access_token": self._debt_payment_access_token(payer.id, amount, currency.id),
-        }
-        return f"{self.get_base_url()}/payment/pay?{urls.url_encode(params)}"
+        issued = fields.Date.context_today(self)
+        token = partner._debt_pay_link_token(company, issued)
+        return f"{self.get_base_url()}/debt/pay/{partner.id}/{company.id}/{issued.isoformat()}/{token}"
 
     def _debt_payment_means(self, company=None, amount=None, payer=None):
         """How this customer can pay its overdue amount in ``company`` (main company and
@@ -167,44 +173,61 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ what the reminder says
     def _debt_followup_mail_values(self):
-        """What the reminder email template shows (``{"groups", "means"}``), for the company it
-        is written for (``debt_followup_company_id``) and the level in the context
-        (``_debt_followup_render``): the same items as the letter, the ways to pay."""
+        """What the reminder email template shows (``{"groups", "means", "unmatched"}``), for
+        the company it is written for (``debt_followup_company_id``) and the level in the
+        context (``_debt_followup_render``): the same items as the letter, the ways to pay.
+
+        One amount to pay in the whole message: the ledger's overdue amount in the company
+        currency (``means["amount"]``, the button, QR code, link and SMS ``{overdue}``), which
+        is net of the payments and credit notes not matched yet. The item tables show each item's
+        open amount as booked; ``unmatched`` (company currency, 0 when none) is what those
+        payments and credit notes take off the overdue items, shown under the tables."""
         self.ensure_one()
         company = self.debt_followup_company_id.root_id
         level = (
             self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
         )
+        groups = self._debt_followup_line_groups(company, level or None)
+        means = self._debt_payment_means(company)
         return {
-            "groups": self._debt_followup_line_groups(company, level or None),
-            "means": self._debt_payment_means(company),
+            "groups": groups,
+            "means": means,
+            "unmatched": self._debt_unmatched_amount(groups, means["amount"], company),
         }
+
+    @api.model
+    def _debt_unmatched_amount(self, groups, amount_to_pay, company):
+        """What the customer's payments and credit notes not matched yet take off the overdue
+        items of ``groups`` (``_debt_followup_line_groups``): their open amounts in the company
+        currency less ``amount_to_pay`` (the ledger's overdue), or 0."""
+        currency = company.currency_id
+        overdue_items = sum(
+            item["line"].amount_residual for group in groups for item in group["items"] if item["days"] > 0
+        )
+        return max(currency.round(overdue_items - max(amount_to_pay, 0.0)), 0.0)
 
     def _debt_followup_sms_values(self, level, amount_overdue, company):
         """The values of the SMS placeholders (``SMS_PLACEHOLDERS``) for this customer, written
-        in the language of ``self.env``."""
+        in the language of ``self.env``. ``{overdue}`` is ``amount_overdue``, the ledger's
+        overdue amount in the company currency: the amount the pay link asks for (see
+        ``_debt_followup_mail_values``)."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        overdue = [
-            (group["currency"], [item for item in group["items"] if item["days"] > 0])
+        due_dates = [
+            item["date_maturity"]
             for group in partner._debt_followup_line_groups(company, level)
+            for item in group["items"]
+            if item["days"] > 0
         ]
-        overdue = [(currency, items) for currency, items in overdue if items]
-        amounts = [
-            format_amount(self.env, currency.round(sum(item["amount"] for item in items)), currency)
-            for currency, items in overdue
-        ]
-        due_dates = [item["date_maturity"] for _currency, items in overdue for item in items]
-        reference = partner._debt_payment_reference()
         pay_link = ""
         if company.currency_id.compare_amounts(amount_overdue, 0.0) > 0:
-            pay_link = partner._debt_pay_link(company.root_id, amount_overdue, reference) or ""
+            pay_link = partner._debt_pay_link(company.root_id, amount_overdue) or ""
         return {
             "partner": partner.name or "",
             "company": company.name or "",
-            "overdue": " + ".join(amounts) or format_amount(self.env, 0.0, company.currency_id),
+            "overdue": format_amount(self.env, max(amount_overdue, 0.0), company.currency_id),
             "due_date": format_date(self.env, min(due_dates)) if due_dates else "",
-            "reference": reference,
+            "reference": partner._debt_payment_reference(),
             "pay_link": pay_link,
         }
 

@@ -144,12 +144,14 @@ class SaleOrder(models.Model):
                         "debt_partner_overdue": 0.0,
                         "debt_partner_days_overdue": 0,
                         "debt_partner_trust": False,
+                        **order._debt_credit_banner_values(None),
                     }
                 )
                 continue
             figures = result["figures"]
             order.update(
                 {
+                    **order._debt_credit_banner_values(result),
                     "debt_credit_state": order._debt_credit_state(result),
                     "debt_credit_issues": "\n".join(message for _rule, message in result["issues"]) or False,
                     "debt_partner_credit_limit": figures["credit_limit"],

@@ -8,7 +8,7 @@ The check itself is in sale_order_check.py, the figures in sale_order.py.
 from markupsafe import Markup
 from werkzeug import urls
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import format_amount
 
 from .sale_order import CREDIT_FIGURE_GROUPS
@@ -19,74 +19,71 @@ class SaleOrder(models.Model):
 
     debt_credit_blocking = fields.Text(
         string="Blocking Credit Issues",
-        compute="_compute_debt_credit_banner",
+        compute="_compute_debt_credit",
         groups=CREDIT_FIGURE_GROUPS,
         help="What stops the confirmation until a credit manager approves it or the prepayment is paid.",
     )
     debt_credit_warnings = fields.Text(
         string="Credit Warnings",
-        compute="_compute_debt_credit_banner",
+        compute="_compute_debt_credit",
         groups=CREDIT_FIGURE_GROUPS,
         help="What is logged when the order is confirmed, without stopping it.",
     )
     debt_prepayment_due = fields.Monetary(
         string="Prepayment to Collect",
-        compute="_compute_debt_credit_banner",
+        compute="_compute_debt_credit",
         groups=CREDIT_FIGURE_GROUPS,
         help="What the customer still has to pay before the order can be confirmed, in the order's currency.",
     )
     debt_prepayment_means = fields.Html(
         string="How to Collect the Prepayment",
-        compute="_compute_debt_credit_banner",
+        compute="_compute_debt_credit",
         sanitize=False,  # built here from escaped values (Markup), never from user input
         groups=CREDIT_FIGURE_GROUPS,
     )
 
-    @api.depends("debt_credit_state", "debt_credit_issues")
-    @api.depends_context("company")
-    def _compute_debt_credit_banner(self):
-        evaluation = self.filtered(lambda o: o.state in ("draft", "sent"))._debt_credit_evaluate()
-        for order in self:
-            result = evaluation.get(order)
-            values = {
-                "debt_credit_blocking": False,
-                "debt_credit_warnings": False,
-                "debt_prepayment_due": 0.0,
-                "debt_prepayment_means": False,
-            }
-            if result and result["issues"]:
-                blocking, due = order._debt_blocking_split(result)
-                warnings = [
-                    message
-                    for rule, message in result["issues"]
-                    if rule.action == "warn" or (rule.action == "prepay" and not due)
-                ]
-                values.update(
-                    debt_credit_blocking="\n".join(blocking) or False,
-                    debt_credit_warnings="\n".join(warnings) or False,
-                    debt_prepayment_due=due,
-                    debt_prepayment_means=order._debt_prepayment_means_html(due) if due else False,
-                )
-            order.update(values)
+    def _debt_credit_banner_values(self, result):
+        """The banner fields of this order for the evaluation ``result`` (``None`` when not
+        checked), computed by ``_compute_debt_credit`` from its one evaluation. The prepayment
+        the customer made is read once (``result["paid"]``, see ``_debt_prepaid_for``).
 
-    def _debt_blocking_split(self, result):
-        """``(blocking messages, prepayment still due)`` of the evaluation ``result``: the
-        messages are ``_debt_blocking_issues``'; the prepayment due is the largest part a
-        prepayment rule requires, less what is paid, in the order's currency."""
+        A prepayment rule whose share is paid only warns, even when another rule asks for a
+        larger share still due (that one blocks, with what is due)."""
         self.ensure_one()
+        values = {
+            "debt_credit_blocking": False,
+            "debt_credit_warnings": False,
+            "debt_prepayment_due": 0.0,
+            "debt_prepayment_means": False,
+        }
+        if not result or not result["issues"]:
+            return values
         blocking = self._debt_blocking_issues(result)
-        required = max(
-            (
-                self.amount_total * rule.prepayment_percent / 100.0
-                for rule, _message in result["issues"]
-                if rule.action == "prepay"
-            ),
-            default=0.0,
+        paid = self._debt_prepaid_for(result)
+        shares = self._debt_prepayment_required(result)
+        required = max(shares.values(), default=0.0)
+        due = max(self.currency_id.round(required - paid), 0.0) if required else 0.0
+        met = {rule for rule, share in shares.items() if self.currency_id.compare_amounts(paid, share) >= 0}
+        warnings = [
+            message
+            for rule, message in result["issues"]
+            if rule.action == "warn" or (rule.action == "prepay" and rule in met)
+        ]
+        values.update(
+            debt_credit_blocking="\n".join(blocking) or False,
+            debt_credit_warnings="\n".join(warnings) or False,
+            debt_prepayment_due=due,
+            debt_prepayment_means=self._debt_prepayment_means_html(due) if due else False,
         )
-        due = 0.0
-        if required:
-            due = max(self.currency_id.round(required - self._debt_prepaid_amount()), 0.0)
-        return blocking, due
+        return values
+
+    def _debt_prepayment_required(self, result):
+        """``{prepayment rule: share of the order it requires}`` (order's currency)."""
+        return {
+            rule: self.amount_total * rule.prepayment_percent / 100.0
+            for rule, _message in result["issues"]
+            if rule.action == "prepay"
+        }
 
     def _debt_prepayment_link(self, amount):
         """A link for the customer to pay ``amount`` of this order online (Odoo's payment link

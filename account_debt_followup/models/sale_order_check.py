@@ -81,14 +81,12 @@ class SaleOrder(models.Model):
         """The issues of ``result`` that stop the order (an approval lifts them all)."""
         self.ensure_one()
         blocking = []
-        paid = None
         for rule, message in result["issues"]:
             if rule.action == "block":
                 blocking.append(message)
             elif rule.action == "prepay":
                 required = self.amount_total * rule.prepayment_percent / 100.0
-                if paid is None:
-                    paid = self._debt_prepaid_amount()
+                paid = self._debt_prepaid_for(result)
                 if self.currency_id.compare_amounts(paid, required) < 0:
                     blocking.append(
                         self.env._(
@@ -99,6 +97,12 @@ class SaleOrder(models.Model):
                         )
                     )
         return blocking
+
+    def _debt_prepaid_for(self, result):
+        """``_debt_prepaid_amount``, read once per evaluation ``result`` (kept in it)."""
+        if "paid" not in result:
+            result["paid"] = self._debt_prepaid_amount()
+        return result["paid"]
 
     def _debt_prepaid_amount(self):
         """What the customer paid for this order, in the order's currency: payments online

@@ -24,5 +24,6 @@ from . import test_partner_debt
 from . import test_pdf_batch
 from . import test_portal
 from . import test_reminder_pay
+from . import test_reminder_pay_link
 from . import test_statement
 from . import test_tours

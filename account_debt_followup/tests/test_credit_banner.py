@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -98,3 +100,27 @@ class TestCreditBanner(DebtFollowupCommon):
         self.assertIn("/payment/pay?", means)
         self.assertIn("amount=100.0", means)
         self.assertIn(f"sale_order_id={order.id}", means, "the payment counts for this order")
+
+    def test_a_met_prepayment_rule_warns_beside_one_still_due(self):
+        """Two prepayment rules, 20 % paid: the 20 % rule's message is a warning, the 50 % rule
+        blocks with what is still due; the banner is computed from one evaluation."""
+        self.env["debt.credit.rule"].create(
+            {
+                "name": "Bad debtor pays a fifth",
+                "rule_type": "bad_debtor",
+                "action": "prepay",
+                "prepayment_percent": 20,
+            }
+        )
+        order = self._quotation()
+        self._deposit(order, order.amount_total * 0.2)
+        order.invalidate_recordset()
+        evaluate = type(order)._debt_credit_evaluate
+        with patch.object(type(order), "_debt_credit_evaluate", autospec=True, side_effect=evaluate) as spy:
+            blocking, warnings = order.debt_credit_blocking, order.debt_credit_warnings
+            self.assertEqual(order.debt_credit_state, "block")
+            self.assertEqual(order.debt_prepayment_due, order.amount_total * 0.3)
+        self.assertEqual(spy.call_count, 1, "state, figures and banner from one evaluation")
+        self.assertIn("Bad debtor pays first", blocking)
+        self.assertIn("Bad debtor pays a fifth", warnings)
+        self.assertNotIn("Bad debtor pays a fifth", blocking)

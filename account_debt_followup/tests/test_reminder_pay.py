@@ -16,125 +16,16 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from dateutil.relativedelta import relativedelta
-
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tests.common import new_test_user
 
-from .common import DebtFollowupCommon
-
-
-def emv_fields(payload):
-    """The top-level tags of an EMV QR payload: ``{"54": "1500000", ...}``."""
-    values, index = {}, 0
-    while index < len(payload):
-        tag, size = payload[index : index + 2], int(payload[index + 2 : index + 4])
-        values[tag] = payload[index + 4 : index + 4 + size]
-        index += 4 + size
-    return values
+from .reminder_pay_common import ReminderPayCommon, emv_fields
 
 
 @tagged("post_install", "-at_install")
-class TestReminderPay(DebtFollowupCommon, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.today = fields.Date.today()
-        cls.vn = cls._setup_vn_company()
-        cls.vn.write({"city": "Hà Nội", "street": "12 Tràng Tiền"})
-        cls.vnd = cls.vn.currency_id
-        cls.usd = cls.env.ref("base.USD")
-        cls.env["res.currency.rate"].create(
-            {
-                "name": "2020-01-01",
-                "currency_id": cls.usd.id,
-                "company_id": cls.vn.id,
-                "inverse_company_rate": 25000.0,
-            }
-        )
-        cls.env.user.company_ids |= cls.vn
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Công ty Cổ phần Minh Long",
-                "is_company": True,
-                "ref": "KH-ML01",
-                "email": "ketoan@minhlong.example.vn",
-                "mobile": "+84 90 123 4567",
-                "lang": "en_US",
-            }
-        )
-        days = cls._days_ago
-        cls.invoice_vnd = cls._create_invoice(
-            cls.customer, 1500000.0, days(45), due_date=days(15), company=cls.vn
-        )
-        cls.invoice_usd = cls._create_invoice(
-            cls.customer, 120.5, days(40), due_date=days(10), currency=cls.usd, company=cls.vn
-        )
-        cls.invoice_disputed = cls._create_invoice(
-            cls.customer, 999000.0, days(50), due_date=days(20), company=cls.vn
-        )
-        cls.invoice_disputed.line_ids.filtered(lambda line: line.account_type == "asset_receivable").write(
-            {"followup_excluded": True, "followup_exclusion_reason": "Goods returned, disputed"}
-        )
-        cls.level = cls.env["debt.followup.level"].create(
-            {
-                "name": "First reminder",
-                "delay": 5,
-                "company_id": cls.vn.id,
-                "send_email": True,
-                "mail_template_id": cls.env.ref("account_debt_followup.mail_template_followup_reminder").id,
-            }
-        )
-        # the overdue amount in VND: 1,500,000 + 120.50 USD at 25,000
-        cls.overdue = 1500000.0 + 3012500.0
-
-    @classmethod
-    def _days_ago(cls, days):
-        return cls.today - relativedelta(days=days)
-
-    def _vietqr_account(self):
-        bank = self.env["res.bank"].create({"name": "Vietcombank", "bic": "970436"})
-        return self.env["res.partner.bank"].create(
-            {
-                "acc_number": "0071000123456",
-                "partner_id": self.vn.partner_id.id,
-                "bank_id": bank.id,
-                "proxy_type": "bank_acc",
-                "proxy_value": "0071000123456",
-                "include_reference": True,
-            }
-        )
-
-    def _demo_provider(self, company, published=True):
-        return self.env["payment.provider"].create(
-            {
-                "name": "Demo in VND" if published else "Demo in VND, not published",
-                "code": "demo",
-                "state": "test",
-                "is_published": published,
-                "company_id": company.id,
-                "payment_method_ids": [Command.set(self.env.ref("payment_demo.payment_method_demo").ids)],
-            }
-        )
-
-    def _decode_qr(self, png):
-        zbarimg = shutil.which("zbarimg")
-        self.assertTrue(zbarimg, "zbar-tools (zbarimg) is needed to read the QR code back")
-        with tempfile.TemporaryDirectory() as folder:
-            Path(folder, "qr.png").write_bytes(png)
-            result = subprocess.run(
-                [zbarimg, "--raw", "-q", "qr.png"], cwd=folder, capture_output=True, text=True, check=True
-            )
-        return result.stdout.strip()
-
-    def _reminder_mail(self):
-        self.customer.with_company(self.vn)._debt_followup_execute(self.level, self.vn)
-        mail = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)])
-        self.assertEqual(len(mail), 1)
-        return mail
-
+class TestReminderPay(ReminderPayCommon):
     # ------------------------------------------------------------------ 1. the items
     def test_reminder_email_lists_the_overdue_items_per_currency(self):
         body = self._reminder_mail().body_html
@@ -182,11 +73,25 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 1)
         self.assertIn(self.vn.name, sms.body)
-        self.assertIn("Công ty Cổ phần Minh Long owes 1,500,000\xa0₫ + $\xa0120.50", sms.body)
+        # the amount to pay, in VND: the USD invoice converted, as the pay link asks
+        self.assertIn("Công ty Cổ phần Minh Long owes 4,512,500\xa0₫ since", sms.body)
         self.assertIn(self._days_ago(15).strftime("%m/%d/%Y"), sms.body, "the oldest overdue due date")
         self.assertIn("ref KH-ML01", sms.body)
-        self.assertIn("/payment/pay?", sms.body)
+        self.assertIn(f"/debt/pay/{self.customer.id}/{self.vn.id}/", sms.body)
+        self.assertNotIn("/payment/pay", sms.body, "never Odoo's replayable payment link")
         self.assertNotIn("Overdue:", sms.body, "the text says {overdue}: nothing is added")
+
+    def test_sms_placeholders_checked_in_every_language(self):
+        """A Vietnamese translation with a bad placeholder is refused, whether written with
+        the Vietnamese context or through the translation dialog."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.level.write({"send_sms": True, "sms_text": "{partner}, please pay {overdue}."})
+        with self.assertRaisesRegex(ValidationError, r"\{so_tien\}"):
+            self.level.with_context(lang="vi_VN").write({"sms_text": "{partner}, vui lòng trả {so_tien}."})
+        with self.assertRaisesRegex(ValidationError, r"\{so_tien\}"):
+            self.level.update_field_translations("sms_text", {"vi_VN": "{partner}, vui lòng trả {so_tien}."})
+        self.level.update_field_translations("sms_text", {"vi_VN": "{partner}, vui lòng trả {overdue}."})
+        self.assertEqual(self.level.with_context(lang="vi_VN").sms_text, "{partner}, vui lòng trả {overdue}.")
 
     # ------------------------------------------------------------------ 4. VietQR
     def test_vietqr_decodes_to_the_overdue_amount_and_reference(self):
@@ -276,7 +181,8 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
         partner._debt_followup_execute(self.level.with_user(collector), self.vn)
         body = self.env["mail.mail"].search([("recipient_ids", "in", self.customer.ids)]).body_html
         self.assertIn("o_debt_vietqr", body)
-        self.assertIn("/payment/pay?", body)
+        self.assertIn(f"/debt/pay/{self.customer.id}/{self.vn.id}/", body)
+        self.assertNotIn("/payment/pay", body, "never Odoo's replayable payment link")
 
     def test_banner_says_how_to_collect_the_prepayment(self):
         """A bad debtor's quotation in VND: the banner asks for half of it, payable by the
@@ -344,19 +250,27 @@ class TestReminderPay(DebtFollowupCommon, HttpCase):
             data={"company_id": self.vn.id},
         )[0]
         self.assertIn(b"o_debt_pay_link", statement)
-        params = {key: values[0] for key, values in parse_qs(urlsplit(link).query).items()}
+        self.assertNotIn("amount", link, "the link carries no amount")
+        # the customer follows it, logged out: redirected to the payment page with the amount
+        # overdue now, for itself, in VND
+        path = urlsplit(link)._replace(scheme="", netloc="").geturl()
+        response = self.url_open(path, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        target = urlsplit(response.headers["Location"])
+        self.assertEqual(target.path, "/payment/pay")
+        params = {key: values[0] for key, values in parse_qs(target.query).items()}
         self.assertEqual(float(params["amount"]), self.overdue)
         self.assertEqual(int(params["partner_id"]), self.customer.id)
         self.assertEqual(int(params["currency_id"]), self.vnd.id)
-        # the customer follows it, logged out: the payment page with its amount
-        response = self.url_open(urlsplit(link)._replace(scheme="", netloc="").geturl())
+        self.assertEqual(int(params["company_id"]), self.vn.id)
+        response = self.url_open(target._replace(scheme="", netloc="").geturl())
         self.assertEqual(response.status_code, 200)
         self.assertIn("4,512,500", response.text)
         self.assertIn('data-provider-code="demo"', response.text, "the enabled provider is offered")
-        # another customer's id, or another amount, with this token: refused
+        # the payment page's own token still covers customer and amount
         other = self.env["res.partner"].create({"name": "Other customer"})
         for forged in ({"partner_id": other.id}, {"amount": 1.0}):
-            query = urlsplit(link).query
+            query = target.query
             for key, value in forged.items():
                 query = re.sub(rf"{key}=[^&]*", f"{key}={value}", query)
             self.assertEqual(self.url_open(f"/payment/pay?{query}").status_code, 404)
