@@ -188,8 +188,11 @@ class IrActionsReport(models.Model):
             order.append(int(markers[0].get("data-res-id")))
             for marker in markers:
                 marker.getparent().remove(marker)
-            # out of the flow (takes no room), where the article starts and where it ends
-            style = "position: absolute; color: #ffffff; font-size: 2px;"
+            # out of the flow (takes no room), where the article starts and where it ends; in a
+            # system font: an unpatched Qt draws the layout's web fonts as shapes, without text
+            style = (
+                "position: absolute; color: #ffffff; font-size: 2px; font-family: 'DejaVu Sans', sans-serif;"
+            )
             start = lxml.html.Element("span", {"class": "o_debt_batch_start", "style": style})
             start.text = f"ADF{nonce}R{index}Z"
             end = lxml.html.Element("span", {"class": "o_debt_batch_end", "style": style})
