@@ -6,15 +6,33 @@ import secrets
 import shutil
 import subprocess
 from collections import OrderedDict
+from functools import lru_cache
 
 import lxml.html
 
 from odoo import api, models, tools
 from odoo.exceptions import UserError
 
-from odoo.addons.base.models.ir_actions_report import PdfFileReader, PdfFileWriter
+from odoo.addons.base.models.ir_actions_report import PdfFileReader, PdfFileWriter, _get_wkhtmltopdf_bin
 
 _logger = logging.getLogger(__name__)
+
+# the documents rendered in one wkhtmltopdf run at most (a whole company's monthly statements)
+BATCH_CHUNK = 50
+
+
+@lru_cache(maxsize=1)
+def _wkhtmltopdf_patched_qt():
+    """Whether the server's wkhtmltopdf is a build "with patched qt" (read from ``--version``, as
+    Odoo reads the version at start-up)."""
+    try:
+        out = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"], capture_output=True, check=False, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return b"patched qt" in out.lower()
+
 
 ARTICLE_XPATH = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 MARKER_XPATH = ".//*[contains(concat(' ', normalize-space(@class), ' '), ' o_debt_batch_marker ')]"
@@ -26,9 +44,11 @@ class IrActionsReport(models.Model):
     Debian's wkhtmltopdf (unpatched Qt) renders one HTML document per run and writes no
     outlines, so Odoo's own split (one body per record, cut at the outlines) does not work with
     it. Here the documents of the batch are put one after the other into one body, each starting
-    on a new page with a marker: a text of a few white pixels, unique to the run, holding the
-    record's id (the ``o_debt_batch_marker`` span of our templates). The pages are then given to
-    the record whose marker was last seen, so a document of several pages stays whole."""
+    on a new page, with a start marker as the article's first child and an end marker as its
+    last: texts of a few white pixels, unique to the run, holding the document's rank in the run
+    (the ``o_debt_batch_marker`` span of our templates only says which record an article is). A
+    document gets the pages from its start marker to its end marker; any doubt (a document
+    starting on the page where the previous one ends) falls back to one run per record."""
 
     _inherit = "ir.actions.report"
 
@@ -86,8 +106,12 @@ class IrActionsReport(models.Model):
 
     # ------------------------------------------------------------------ rendering and split
     def _debt_pdf_batch_streams(self, report, res_ids, data):
-        """``{res_id: BytesIO of its PDF}`` of ``res_ids``, rendered in one wkhtmltopdf run.
-        Access is not checked here: callers check it first."""
+        """``{res_id: BytesIO of its PDF}`` of ``res_ids``, rendered in one wkhtmltopdf run per
+        chunk of ``BATCH_CHUNK`` records. Access is not checked here: callers check it first.
+
+        With a wkhtmltopdf "with patched qt" (Odoo's recommended build), the merged body would give
+        every document the first one's header and footer and count the pages across the batch:
+        there each record is rendered in its own run, by Odoo's own rendering."""
         if (tools.config["test_enable"] or tools.config["test_file"]) and not self.env.context.get(
             "force_report_rendering"
         ):
@@ -100,6 +124,15 @@ class IrActionsReport(models.Model):
             raise UserError(
                 self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created.")
             )
+        if _wkhtmltopdf_patched_qt():
+            _logger.info("wkhtmltopdf with patched Qt: one run per record for %s", report.report_name)
+            return self._debt_pdf_streams_one_by_one(report, res_ids, data)
+        streams = OrderedDict()
+        for start in range(0, len(res_ids), BATCH_CHUNK):
+            streams.update(self._debt_pdf_batch_chunk(report, res_ids[start : start + BATCH_CHUNK], data))
+        return streams
+
+    def _debt_pdf_batch_chunk(self, report, res_ids, data):
         renderer = self.with_context(debug=False)
         html = renderer._render_qweb_html(report.report_name, res_ids, data=dict(data))[0]
         nonce = secrets.token_hex(6).upper()
@@ -137,8 +170,10 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _debt_batch_html(self, html, nonce):
-        """``html`` (one ``article`` per record) with the marker of each document filled with
-        ``ADF<nonce>R<id>Z``.
+        """``html`` (one ``article`` per record) with a start marker ``ADF<nonce>R<index>Z`` as the
+        very first child of each article and an end marker ``ADF<nonce>E<index>Z`` as its last
+        child (``index``: the document's rank in the run, so no internal id is printed). The
+        ``o_debt_batch_marker`` span of the template only tells which record the article is.
 
         :return: ``(html, [res_id, ...])`` in the order of the documents, or ``(html, None)`` when
             a document has no marker (a template of another module).
@@ -146,12 +181,24 @@ class IrActionsReport(models.Model):
         root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
         articles = root.xpath(ARTICLE_XPATH)
         order = []
-        for article in articles:
+        for index, article in enumerate(articles):
             markers = article.xpath(MARKER_XPATH)
             if not markers or not markers[0].get("data-res-id", "").isdigit():
                 return html, None
             order.append(int(markers[0].get("data-res-id")))
-            markers[0].text = f"ADF{nonce}R{order[-1]}Z"
+            for marker in markers:
+                marker.getparent().remove(marker)
+            # out of the flow (takes no room), where the article starts and where it ends; in a
+            # system font: an unpatched Qt draws the layout's web fonts as shapes, without text
+            style = (
+                "position: absolute; color: #ffffff; font-size: 2px; font-family: 'DejaVu Sans', sans-serif;"
+            )
+            start = lxml.html.Element("span", {"class": "o_debt_batch_start", "style": style})
+            start.text = f"ADF{nonce}R{index}Z"
+            end = lxml.html.Element("span", {"class": "o_debt_batch_end", "style": style})
+            end.text = f"ADF{nonce}E{index}Z"
+            article.insert(0, start)
+            article.append(end)
         if not articles or len(set(order)) != len(order):
             return html, None
         return lxml.html.tostring(root, encoding="unicode"), order
@@ -172,28 +219,37 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _debt_split_pdf(self, content, nonce, order):
-        """The pages of ``content`` per record: from the page holding its marker to the page
-        before the next one. ``None`` when the markers are not found once each, in order, on
-        pages of their own (a page break lost would mix two customers)."""
+        """The pages of ``content`` per record: from the page of its start marker to the page of
+        its end marker. ``None`` (the caller then renders record by record) unless each marker is
+        found once, the first document starts on the first page, the last ends on the last page
+        and every document starts on the page right after the previous one's end (never on the
+        same page: a page break lost would mix two customers)."""
         reader = PdfFileReader(io.BytesIO(content), strict=False)
-        pattern = re.compile(rf"ADF{nonce}R(\d+)Z")
-        starts = []
+        pattern = re.compile(rf"ADF{nonce}([RE])(\d+)Z")
         texts = self._debt_pdf_page_texts(content, reader)
         if len(texts) != len(reader.pages):
             return None
+        pages = {}
         for number, text in enumerate(texts):
-            found = [int(res_id) for res_id in pattern.findall("".join(text.split()))]
-            if len(found) > 1:
+            for kind, index in pattern.findall("".join(text.split())):
+                if (kind, int(index)) in pages:
+                    return None
+                pages[kind, int(index)] = number
+        expected = {(kind, index) for kind in "RE" for index in range(len(order))}
+        if not order or set(pages) != expected:
+            return None
+        previous_end = -1
+        for index in range(len(order)):
+            first, last = pages["R", index], pages["E", index]
+            if first != previous_end + 1 or last < first:
                 return None
-            if found:
-                starts.append((number, found[0]))
-        if [res_id for _number, res_id in starts] != order or not starts or starts[0][0] != 0:
+            previous_end = last
+        if previous_end != len(reader.pages) - 1:
             return None
         split = {}
-        for index, (first, res_id) in enumerate(starts):
-            last = starts[index + 1][0] if index + 1 < len(starts) else len(reader.pages)
+        for index, res_id in enumerate(order):
             writer = PdfFileWriter()
-            for number in range(first, last):
+            for number in range(pages["R", index], pages["E", index] + 1):
                 writer.add_page(reader.pages[number])
             stream = io.BytesIO()
             writer.write(stream)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException, new_test_user
 from odoo.tools import mute_logger
@@ -58,6 +58,13 @@ class TestLettersToPrint(DebtFollowupCommon, HttpCase):
             due - timedelta(days=30),
             due,
             company=cls.other_company,
+        )
+        # a credit controller of the second company only
+        cls.other_credit_user = new_test_user(
+            cls.env,
+            login="letters_other_credit",
+            groups="base.group_user,account_debt_followup.group_credit_user",
+            company_id=cls.other_company.id,
         )
         cls.salesperson = new_test_user(
             cls.env,
@@ -200,6 +207,72 @@ class TestLettersToPrint(DebtFollowupCommon, HttpCase):
         self.assertIn(str(refused.exception), ("odoo.exceptions.AccessError", "odoo.exceptions.UserError"))
         other = self.env["debt.followup.history"].search([("partner_id", "=", self.other_customer.id)])
         self.assertFalse(other.letter_printed_date)
+
+    def test_credit_user_of_another_company_cannot_read_the_printed_letters(self):
+        """The merged PDF is kept on the wizard: a credit controller of another company must not
+        read it by its id, neither over RPC nor by the download URL."""
+        self._login(self.credit_user)
+        _content, url = self._print()
+        wizard_id = int(url.split("/")[4])
+        self._login(self.other_credit_user)
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as refused:
+            self._call(WIZARD, "read", [[wizard_id], ["pdf", "pdf_name"]], company=self.other_company)
+        self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")
+        with mute_logger("odoo.http"):
+            response = self.url_open(url)
+        self.assertIn(response.status_code, (403, 404))
+        self.assertFalse(response.content.startswith(b"%PDF"))
+        # nor another credit user of the same company
+        other_same = new_test_user(
+            self.env,
+            login="letters_same_credit",
+            groups="base.group_user,account_debt_followup.group_credit_user",
+            company_id=self.company.id,
+        )
+        self._login(other_same)
+        with mute_logger("odoo.http"):
+            response = self.url_open(url)
+        self.assertIn(response.status_code, (403, 404))
+        # the creator still downloads it
+        self._login(self.credit_user)
+        self.assertTrue(self.url_open(url).content.startswith(b"%PDF"))
+
+    def test_print_again_keeps_the_first_print(self):
+        self._login(self.credit_user)
+        self._print()
+        # printed an hour ago, by the credit user
+        earlier = fields.Datetime.now() - timedelta(hours=1)
+        self.histories.invalidate_recordset()
+        self.assertEqual(self.histories.letter_printed_uid, self.credit_user)
+        self.histories.sudo().write({"letter_printed_date": earlier})
+        first = {history.id: history.letter_printed_date for history in self.histories}
+        self._login(self.credit_manager)
+        self._print({"reprint": True})
+        self.histories.invalidate_recordset()
+        self.assertEqual({history.id: history.letter_printed_date for history in self.histories}, first)
+        self.assertEqual(self.histories.letter_printed_uid, self.credit_user)
+
+    def test_credit_user_working_in_a_branch_prints_the_main_companys_letters(self):
+        self.company.write({"child_ids": [Command.create({"name": "Letters Branch"})]})
+        self.env.cr.precommit.run()  # the branch's accounting
+        branch = self.company.child_ids
+        self.credit_user.company_ids += branch
+        self._login(self.credit_user)
+        content, _url = self._print_in(branch)
+        text = self._pdf_text(content)
+        self.assertIn("Alpha Paints", text)
+        self.assertIn("Zeta Hardware", text)
+        self.assertNotIn("Other Company Customer", text)
+
+    def _print_in(self, company):
+        wizard_id = self._call(WIZARD, "create", [{}], company=company)
+        self.assertEqual(
+            self._call(WIZARD, "read", [[wizard_id], ["letter_count"]], company=company)[0]["letter_count"], 2
+        )
+        action = self._call(WIZARD, "action_print", [[wizard_id]], company=company)
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        return response.content, action["url"]
 
     def test_menu_opens_the_wizard_for_credit_users(self):
         menu = self.env.ref("account_debt_followup.menu_debt_letters_to_print")

@@ -1,16 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
 
+import lxml.html
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.account_debt_followup.models import ir_actions_report_batch
+
 from .common import DebtFollowupCommon
 
 TODAY = "2024-07-01"
 STATEMENT = "account_debt_followup.action_report_statement"
-MARKER = re.compile(r"ADF[0-9A-F]+R\d+Z")
+MARKER = re.compile(r"ADF[0-9A-F]+[RE]\d+Z")
 
 
 @tagged("post_install", "-at_install")
@@ -192,6 +195,102 @@ class TestPdfBatch(DebtFollowupCommon):
         self.assertIsNone(Report._debt_batch_html(html, "ABC")[1])
         alone = self._alone(self.short_co, self.company)
         self.assertIsNone(Report._debt_split_pdf(alone, "ABC", [self.short_co.id]))
+
+    def test_long_address_keeps_its_first_pages(self):
+        """A customer whose address fills the first page of its statement (a street a
+        salesperson or the customer on the portal can edit) keeps that page: it does not go to the
+        customer before it in the batch."""
+        street = " ".join(f"Lô {number} Khu công nghiệp Tân Tạo" for number in range(400))
+        wordy = self.env["res.partner"].create(
+            {"name": "Wordy Street Co", "is_company": True, "street": street}
+        )
+        with freeze_time(TODAY):
+            wordy_invoice = self._create_invoice(wordy, 90.0, "2024-06-02", due_date="2024-06-16")
+        partners = self.short_co | wordy
+        data = {"company_id": self.company.id, "date_to": TODAY}
+        batch = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._debt_render_pdf_per_record(STATEMENT, partners.ids, data=dict(data))
+        )
+        self.assertEqual(self.wkhtmltopdf_runs, [1], "split in one run")
+        short_text = " ".join(self._words(batch[self.short_co.id]))
+        self.assertNotIn("Wordy Street Co", short_text)
+        self.assertNotIn("Tân Tạo", short_text)
+        self.assertEqual(self._pdf_pages(batch[self.short_co.id]), 1)
+        wordy_pages = self._pdf_text(batch[wordy.id]).split("\f")
+        self.assertIn("Wordy Street Co", wordy_pages[0], "its name on its own first page")
+        self.assertIn("Tân Tạo", wordy_pages[0])
+        self.assertIn(wordy_invoice.name, " ".join(self._words(batch[wordy.id])))
+        for partner in partners:
+            alone = self._alone(partner, self.company)
+            self.assertEqual(self._pdf_pages(alone), self._pdf_pages(batch[partner.id]), partner.name)
+            self.assertEqual(self._words(alone), self._words(batch[partner.id]), partner.name)
+
+    def test_markers_hold_no_record_id(self):
+        partners = self.long_co | self.short_co
+        batch = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._debt_render_pdf_per_record(
+                STATEMENT, partners.ids, data={"company_id": self.company.id, "date_to": TODAY}
+            )
+        )
+        for index, partner in enumerate(partners):
+            markers = re.findall(
+                r"ADF[0-9A-F]+([RE])(\d+)Z", "".join(self._pdf_text(batch[partner.id]).split())
+            )
+            self.assertEqual(sorted(markers), [("E", str(index)), ("R", str(index))], partner.name)
+
+    def test_split_refuses_a_document_starting_on_the_previous_ones_last_page(self):
+        html = (
+            b'<html><body><main><div class="article"><span class="o_debt_batch_marker" data-res-id="7"/>'
+            b"<p>First</p></div>"
+            b'<div class="article"><span class="o_debt_batch_marker" data-res-id="9"/><p>Second</p></div>'
+            b"</main></body></html>"
+        )
+        Report = self.env["ir.actions.report"]
+        marked, order = Report._debt_batch_html(html, "ABC")
+        self.assertEqual(order, [7, 9])
+        # the start marker first in each article, before anything else, the end marker last
+        articles = lxml.html.fromstring(marked).xpath("//div[@class='article']")
+        self.assertEqual(
+            [(a[0].text, a[-1].text) for a in articles],
+            [("ADFABCR0Z", "ADFABCE0Z"), ("ADFABCR1Z", "ADFABCE1Z")],
+        )
+        # both documents on one page (no page break): not split
+        content = Report.with_context(force_report_rendering=True)._run_wkhtmltopdf([marked])
+        self.assertIn("ADFABCR1Z", "".join(self._pdf_text(content).split()))
+        self.assertIsNone(Report._debt_split_pdf(content, "ABC", order))
+
+    def test_statements_of_many_customers_are_rendered_in_chunks(self):
+        self.patch(ir_actions_report_batch, "BATCH_CHUNK", 2)
+        partners = self.long_co | self.short_co | self.nothing_co
+        batch = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._debt_render_pdf_per_record(
+                STATEMENT, partners.ids, data={"company_id": self.company.id, "date_to": TODAY}
+            )
+        )
+        self.assertEqual(self.wkhtmltopdf_runs, [1, 1])
+        self.assertEqual(list(batch), partners.ids)
+        self.assertIn("Nothing is due", " ".join(self._words(batch[self.nothing_co.id])))
+
+    def test_patched_qt_renders_one_record_per_run(self):
+        """A wkhtmltopdf with patched Qt would give every document the first one's header and
+        footer in a merged body: each record is rendered by Odoo's own rendering instead."""
+        self.patch(ir_actions_report_batch, "_wkhtmltopdf_patched_qt", lambda: True)
+        partners = self.long_co | self.short_co
+        batch = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._debt_render_pdf_per_record(
+                STATEMENT, partners.ids, data={"company_id": self.company.id, "date_to": TODAY}
+            )
+        )
+        self.assertEqual(self.wkhtmltopdf_runs, [1, 1])
+        self.assertIn(self.short_invoice.name, " ".join(self._words(batch[self.short_co.id])))
 
     def test_only_customer_documents_are_split(self):
         with self.assertRaises(UserError):

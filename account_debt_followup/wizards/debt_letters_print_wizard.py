@@ -32,13 +32,18 @@ class DebtLettersPrintWizard(models.TransientModel):
     @api.depends("date", "company_ids", "reprint")
     def _compute_letter_count(self):
         for wizard in self:
-            wizard.letter_count = self.env["debt.followup.history"].search_count(wizard._letters_domain())
+            companies = wizard._letters_companies() & self.env.user.company_ids
+            wizard.letter_count = (
+                self.env["debt.followup.history"]
+                .with_context(allowed_company_ids=companies.ids)
+                .search_count(wizard._letters_domain())
+            )
 
     def _letters_domain(self):
         self.ensure_one()
         domain = [
             ("date", "=", self.date),
-            ("company_id", "in", self.company_ids.ids),
+            ("company_id", "in", self._letters_companies().ids),
             ("state", "=", "done"),
             ("channels", "ilike", "letter"),
             ("attachment_id", "!=", False),
@@ -47,18 +52,31 @@ class DebtLettersPrintWizard(models.TransientModel):
             domain.append(("letter_printed_date", "=", False))
         return domain
 
+    def _letters_companies(self):
+        """The companies asked and their main companies, where the follow-up history is kept: a
+        user working in a branch prints its main company's letters."""
+        return self.company_ids | self.company_ids.root_id
+
     def _letters(self):
         """The history rows of the letters to print, in the order the post room folds them."""
         self.ensure_one()
-        if self.company_ids - self.env.user.company_ids:
+        companies = self._letters_companies()
+        if companies - self.env.user.company_ids:
             raise AccessError(self.env._("You may only print the letters of your own companies."))
-        histories = self.env["debt.followup.history"].search(self._letters_domain())
+        # the main companies of the branches asked are active for the search (all the user's own)
+        histories = (
+            self.env["debt.followup.history"]
+            .with_context(allowed_company_ids=companies.ids)
+            .search(self._letters_domain())
+        )
         return histories.sorted(
             lambda history: (history.company_id.id, history.partner_id.name or "", history.id)
         )
 
     def action_print(self):
-        """Merge the day's letters into one PDF, mark them as printed and download it."""
+        """Merge the day's letters into one PDF, mark them as printed and download it. The letters
+        are marked before the file is downloaded (the download is a second request); the PDF is
+        kept on the wizard, which only its creator may read (record rule)."""
         self.ensure_one()
         histories = self._letters()
         if not histories:
@@ -71,9 +89,11 @@ class DebtLettersPrintWizard(models.TransientModel):
             )
         # the attachments are read as the user: an attachment follows the access to its history row
         content = merge_pdf([history.attachment_id.raw for history in histories])
+        # marked as printed now, before the download: a lost download is printed again with
+        # Print Again. A reprint keeps the first print's date and user.
         # sudo: the history is an audit record nobody writes over RPC (read-only access rights);
         # printing the letters to post is the credit controller's job
-        histories.sudo().write(
+        histories.filtered(lambda history: not history.letter_printed_date).sudo().write(
             {"letter_printed_date": fields.Datetime.now(), "letter_printed_uid": self.env.uid}
         )
         name = self.env._("Letters %(date)s.pdf", date=fields.Date.to_string(self.date))
