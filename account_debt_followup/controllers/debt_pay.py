@@ -44,7 +44,12 @@ class DebtPayLink(Controller):
         env = request.env(su=True)
         partner = env["res.partner"].browse(partner_id).exists()
         company = env["res.company"].browse(company_id).exists()
-        if not partner or not company or issued_date.isoformat() != issued:
+        if (
+            not partner
+            or partner != partner.commercial_partner_id  # links are made for the customer itself
+            or not company
+            or issued_date.isoformat() != issued
+        ):
             raise NotFound()
         expected = partner._debt_pay_link_token(company, issued_date)
         if not consteq(expected, token):

@@ -137,20 +137,17 @@ class DebtFollowupRunLine(models.Model):
         return inserted
 
     @api.model
-    def _debt_claim(self, kind, period, limit):
+    def _debt_claim(self, kind, period, limit, retry=False):
         """Take at most ``limit`` items left to do of the run ``(kind, period)``, locked until the
         end of this transaction. Items another transaction holds are skipped, not waited for:
-        two workers taking batches at once get different customers."""
+        two workers taking batches at once get different customers. With ``retry``, the items
+        that failed on an earlier day and are tried again (``_debt_retry_condition``) instead."""
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM debt_followup_run_line
-                 WHERE kind = %(kind)s AND period = %(period)s
-                   AND (state = 'todo'
-                        -- a monthly statement that failed is tried again the next days of its
-                        -- month (an address added, a rendering that failed once)
-                        OR (kind = 'statement' AND state = 'failed' AND failed_on < %(today)s))
+                 WHERE kind = %(kind)s AND period = %(period)s AND %(state)s
               ORDER BY id
                  LIMIT %(limit)s
                    FOR UPDATE SKIP LOCKED
@@ -158,7 +155,7 @@ class DebtFollowupRunLine(models.Model):
                 kind=kind,
                 period=period,
                 limit=limit,
-                today=fields.Date.context_today(self),
+                state=self._debt_retry_condition() if retry else SQL("state = 'todo'"),
             ),
             # items another worker committed since this transaction began: a serialization
             # error, handled by the run (_debt_run), not a fault to log
@@ -176,6 +173,28 @@ class DebtFollowupRunLine(models.Model):
                 "WHERE kind = %s AND period = %s AND state = 'todo'",
                 kind,
                 period,
+            )
+        )[0][0]
+
+    @api.model
+    def _debt_retry_condition(self):
+        """SQL: the failed items tried again: a monthly statement that failed on an earlier day
+        of its month (an address added since, a rendering that failed once). A reminder is a
+        new item the next day anyway."""
+        return SQL(
+            "kind = 'statement' AND state = 'failed' AND failed_on < %s", fields.Date.context_today(self)
+        )
+
+    @api.model
+    def _debt_retryable(self, kind, period):
+        """How many failed items of the run are to be tried again."""
+        self.flush_model()
+        return self.env.execute_query(
+            SQL(
+                "SELECT COUNT(*) FROM debt_followup_run_line WHERE kind = %s AND period = %s AND %s",
+                kind,
+                period,
+                self._debt_retry_condition(),
             )
         )[0][0]
 

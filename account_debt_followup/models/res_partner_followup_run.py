@@ -109,6 +109,8 @@ class ResPartner(models.Model):
                     Item._debt_insert(kind, period, self._debt_run_selectors()[kind]())
                     selected = True
                     items = Item._debt_claim(kind, period, batch_size)
+                if not items:  # the run is over: what failed on an earlier day, again
+                    items = Item._debt_claim(kind, period, batch_size, retry=True)
                 if items:
                     self._debt_run_processors()[kind](items)
         except Exception as error:
@@ -126,7 +128,7 @@ class ResPartner(models.Model):
             )
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
-        remaining = Item._debt_remaining(kind, period)
+        remaining = Item._debt_remaining(kind, period) + Item._debt_retryable(kind, period)
         if selected and remaining > batch_size and self._debt_run_share(kind, period, batch_size, remaining):
             remaining = 0  # handed over: this scheduled action stops here
         self.env["ir.cron"]._notify_progress(done=len(items), remaining=remaining)
@@ -236,7 +238,7 @@ class ResPartner(models.Model):
         """What a customer's chatter and to-do say of a failure: the message of a user error
         (no email address...), else a plain sentence; the technical text, which may quote other
         records, stays on the work item and in the log, for the credit managers."""
-        if isinstance(error, UserError):
+        if type(error) is UserError:  # not its subclasses (access errors name other records)
             return error.args[0]
         return self.env._("an unexpected error, see Scheduled Runs")
 
@@ -298,14 +300,19 @@ class ResPartner(models.Model):
         return history
 
     # ------------------------------------------------------------------ buttons
+    def _debt_followup_companies_missing(self, company):
+        """The companies of this customer's reminder items (main company and branches) that the
+        user does not work in now: the record rules would refuse their items."""
+        lines = self._get_followup_lines(company)
+        # sudo: only the companies of the items are read, to name those the user lacks
+        return lines.sudo().company_id - self.env.companies
+
     def action_debt_send_reminder(self):
         self.ensure_one()
         # the reminder lists the items of the main company and all its branches (as the credit
         # check counts them): a collector who may not open a branch is told so, not refused
         # with an access error on the items
-        lines = self.commercial_partner_id._get_followup_lines(self.env.company.root_id)
-        # sudo: only the companies of the items are read, to name those the user lacks
-        missing = lines.sudo().company_id - self.env.user.company_ids
+        missing = self.commercial_partner_id._debt_followup_companies_missing(self.env.company.root_id)
         if missing:
             raise UserError(
                 self.env._(

@@ -147,12 +147,16 @@ class ResPartner(models.Model):
                         raise
                     contents = {}
 
+            # a statement tried again the next days says it once in the customer's chatter
+            failed_before = company_items.filtered("failed_on")
             failures = company_items._debt_process(
                 functools.partial(
                     self._debt_statement_send_item, company=company, data=data, contents=contents
                 )
             )
             for item, error in failures.items():
+                if item in failed_before:
+                    continue
                 partner = self.with_company(company).browse(item.partner_id.id)
                 message = self.env._(
                     "The monthly statement could not be sent: %(error)s",

@@ -124,6 +124,16 @@ class ResPartner(models.Model):
             ):
                 skipped.append(partner.display_name)
                 continue
+            missing = partner._debt_followup_companies_missing(company)
+            if missing:  # its items would be refused by the record rules: said, not raised
+                failed.append(
+                    self.env._(
+                        "%(partner)s: items of %(companies)s, which you do not work in now",
+                        partner=partner.display_name,
+                        companies=", ".join(missing.mapped("name")),
+                    )
+                )
+                continue
             due[partner] = Level.browse(data["todo_level_id"])
         # the letters of the selection in one wkhtmltopdf run per level
         letters = self._debt_followup_letters(

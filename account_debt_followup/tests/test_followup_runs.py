@@ -317,6 +317,25 @@ class TestFollowupRuns(DebtFollowupCommon):
             self._run("_cron_debt_monthly_statements", batch_size=2)
         self.assertEqual(len(self._mails_to(not_due, "Statement of account")), 2)
 
+    def test_a_failing_statement_does_not_stop_a_later_company_day(self):
+        """A statement that fails every day (no address) is tried again, and a company whose
+        statement day comes later in the month is still selected and sent."""
+        no_email = self._customer("Never an address", debt_statement_monthly=True, email=False)
+        vn = self._customer(
+            "Ha Noi tenth", company=self.company_vn, amount=1500000.0, debt_statement_monthly=True
+        )
+        self.company_vn.debt_statement_day = 10
+        with freeze_time("2024-07-03"):
+            self._run("_cron_debt_monthly_statements", batch_size=2)
+        self.assertEqual(self._items(no_email, "statement").state, "failed")
+        self.assertFalse(self._items(vn, "statement"))
+        notes = len(no_email.message_ids)
+        with freeze_time("2024-07-11"):
+            self._run("_cron_debt_monthly_statements", batch_size=2)
+        self.assertEqual(len(self._mails_to(vn, "Statement of account")), 1)
+        self.assertEqual(self._items(no_email, "statement").state, "failed")
+        self.assertEqual(len(no_email.message_ids), notes, "the failure is said once a month")
+
     def test_monthly_statements_wait_for_the_company_day(self):
         customer = self._customer("Fifth of the month", debt_statement_monthly=True)
         self.company.debt_statement_day = 5
