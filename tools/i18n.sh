@@ -12,8 +12,9 @@ CONF=$(write_odoo_conf i18n.conf "workers = 0")
 info "fresh database '$DB' for the export"
 psql_cmd -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
 rm -rf "$LOCAL_DIR/data/filestore/$DB"
-# with demo data: its translatable records are terms too
-odoo_python -m odoo -c "$CONF" -d "$DB" -i "${MODULES// /,}" --stop-after-init --log-level=warn \
+# with demo data: its translatable records are terms too; with l10n_vn and payment_demo as in
+# `make test`, whose demo data makes records of this module (the demo payment provider)
+odoo_python -m odoo -c "$CONF" -d "$DB" -i "${MODULES// /,},l10n_vn,payment_demo" --stop-after-init --log-level=warn \
     || die "the database '$DB' could not be created"
 for module in $MODULES; do
     i18n_dir="$PROJECT_ROOT/$module/i18n"

@@ -58,7 +58,9 @@ class DebtPayLink(Controller):
         if not request.session.uid:  # the customer's link: its pages in the customer's language
             request.update_context(lang=partner._debt_followup_lang_env().lang)
         lang_env = request.env
-        if issued_date > today or (today - issued_date).days > PAY_LINK_VALIDITY_DAYS:
+        # a day of grace ahead: the link is dated in the sender's time zone (Vietnam is UTC+7),
+        # a visitor's day may still be the day before
+        if (issued_date - today).days > 1 or (today - issued_date).days > PAY_LINK_VALIDITY_DAYS:
             return request.render(
                 "account_debt_followup.debt_pay_link_page",
                 {

@@ -83,7 +83,10 @@ class TestReminderPayLink(ReminderPayCommon):
     def test_expired_link_is_refused(self):
         last_day = self.today - relativedelta(days=PAY_LINK_VALIDITY_DAYS)
         self.assertEqual(self._redirected_amount(self._follow(self._path(issued=last_day))), self.overdue)
-        for issued in (last_day - relativedelta(days=1), self.today + relativedelta(days=1)):
+        # sent in the morning in Vietnam, followed while it is still the day before in UTC
+        tomorrow = self.today + relativedelta(days=1)
+        self.assertEqual(self._redirected_amount(self._follow(self._path(issued=tomorrow))), self.overdue)
+        for issued in (last_day - relativedelta(days=1), self.today + relativedelta(days=2)):
             with self.subTest(issued=issued):
                 response = self._follow(self._path(issued=issued))
                 self.assertEqual(response.status_code, 410)
