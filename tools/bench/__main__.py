@@ -25,7 +25,7 @@ def main():
         load(*sys.argv[2:4])
         return
     if sys.argv[1] == "cron-worker":
-        cron.worker_main(*sys.argv[2:5])
+        cron.worker_main(*sys.argv[2:6])
         return
     config_file, database, report_url, output = sys.argv[1:5]
     registry = load(config_file, database)

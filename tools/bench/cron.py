@@ -1,11 +1,17 @@
-"""The reminder cron without PDF, as Odoo runs it: ``res.partner._cron_debt_followup(batch_size=N)``
-called until it returns 0, by one worker at two volumes of due customers, then by two workers at
-the same time on the same run (two processes, each with its own transaction).
+"""The reminder cron without PDF, as Odoo runs it on one worker and on two.
 
-Every run is rolled back: a worker calls the cron in one transaction, flushing and emptying its
-cache between calls as a new transaction would, and rolls back at the end. Two workers split the
-customers only if concurrent callers skip the customers another one holds (``FOR UPDATE SKIP
-LOCKED``); otherwise the second waits for the first (a lock timeout is reported as an error)."""
+The run is selected once and committed, as the first call of the day does: the due customers
+become work items (``debt.followup.run.line``), one query on the ledger a company. Workers then
+take batches of items with ``FOR UPDATE SKIP LOCKED``, as scheduled actions do: the main job
+calls ``res.partner._cron_debt_followup(batch_size=N)``, a second worker the helper job
+``_cron_debt_run_help`` (what Odoo runs on another cron thread or server). Each worker is a
+process of its own, in a transaction of its own rolled back at the end (flushing and emptying
+its cache between calls, as a new transaction would): the items it claimed stay locked until
+then, so two workers never take the same customer, and nothing they send is kept. The
+selection is deleted at the end of the measures.
+
+One worker and two workers are measured the same way (processes started, then timed from the
+moment all are ready), so the speed-up compares like with like."""
 
 import json
 import os
@@ -13,11 +19,13 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tools import SQL
 
-from .common import CRON_BATCH, RUNS, log, rolled_back
+from .common import CRON_BATCH, RUNS, log
 
 CRON_RUNS = int(os.environ.get("BENCH_CRON_RUNS", RUNS))
 LOCK_TIMEOUT = os.environ.get("BENCH_CRON_LOCK_TIMEOUT", "120s")
@@ -28,18 +36,49 @@ def cron_env(env):
     return env(context={"allowed_company_ids": [company.id], "mail_notify_force_send": False})
 
 
-def due_customers(registry):
-    with rolled_back(registry) as env:
-        env = cron_env(env)
-        return len(env["res.partner"]._debt_followup_due(env.company))
+def _today(env):
+    return fields.Date.context_today(env["res.partner"])
 
 
-def run_cron(env, limit):
-    """Call the cron until it returns 0 or ``limit`` customers are done; the number done."""
+def _unselect(env):
+    """Delete today's reminder items (the bench's selection, or one a stopped bench left)."""
+    env.cr.execute(
+        SQL(
+            "DELETE FROM debt_followup_run_line WHERE kind = 'reminder' AND period = %s",
+            _today(env),
+        )
+    )
+
+
+@contextmanager
+def selected(registry):
+    """Today's reminder run selected and committed for the measures inside, deleted after:
+    yields ``(customers due, seconds the selection took)``."""
+    with registry.cursor() as cr:
+        env = cron_env(api.Environment(cr, SUPERUSER_ID, {}))
+        _unselect(env)
+        start = time.perf_counter()
+        rows = env["res.partner"]._debt_followup_select()
+        env["debt.followup.run.line"]._debt_insert("reminder", _today(env), rows)
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        cr.commit()
+    try:
+        yield len(rows), elapsed
+    finally:
+        with registry.cursor() as cr:
+            _unselect(api.Environment(cr, SUPERUSER_ID, {}))
+            cr.commit()
+
+
+def run_cron(env, limit, role):
+    """Call the job of ``role`` (``main``: the reminder cron; ``help``: the helper job) until it
+    returns 0 or ``limit`` customers are taken; the number taken."""
     Partner = env["res.partner"]
+    job = Partner._cron_debt_followup if role == "main" else Partner._cron_debt_run_help
     done = 0
     while done < limit:
-        count = Partner._cron_debt_followup(batch_size=min(CRON_BATCH, limit - done))
+        count = job(batch_size=min(CRON_BATCH, limit - done))
         if not count:
             break
         done += count
@@ -48,52 +87,46 @@ def run_cron(env, limit):
     return done
 
 
-def one_worker(registry, limit):
-    """``{"time", "customers"}``: the median of ``CRON_RUNS`` runs of one worker up to ``limit``."""
-    times, done = [], 0
-    for _run in range(CRON_RUNS):
-        with rolled_back(registry) as env:
-            env = cron_env(env)
-            start = time.perf_counter()
-            done = run_cron(env, limit)
-            times.append(time.perf_counter() - start)
-    return {"time": statistics.median(times), "customers": done}
-
-
-def two_workers(config_file, database, limit):
-    """``{"time", "customers", "twice"}`` of two processes calling the cron at once, each up to
-    half of ``limit``: the wall time, the distinct customers reminded and those reminded by both
-    (the same customer twice: the workers did not split the run); the median of ``CRON_RUNS``
-    runs, or ``{"error": ...}``."""
+def workers(config_file, database, limit, count):
+    """``{"time", "customers", "twice"}`` of ``count`` worker processes started together on the
+    selected run, each up to ``limit // count`` customers: the wall time from the start, the
+    distinct customers reminded and those reminded by more than one worker; the median of
+    ``CRON_RUNS`` runs, or ``{"error": ...}``."""
     tools = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    command = [sys.executable, "-m", "bench", "cron-worker", config_file, database, str((limit + 1) // 2)]
+    share = -(-limit // count)
     times, totals = [], []
     for _run in range(CRON_RUNS):
-        workers = [
-            subprocess.Popen(command, cwd=tools, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            for _i in range(2)
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bench", "cron-worker", config_file, database, str(share), role],
+                cwd=tools,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for role in ["main"] + ["help"] * (count - 1)
         ]
-        for worker in workers:  # both ready (registry loaded, transaction open), then both go
-            if worker.stdout.readline().strip() != "ready":
+        for process in processes:  # all ready (registry loaded, transaction open), then all go
+            if process.stdout.readline().strip() != "ready":
                 return {"error": "a cron worker did not start (see the log above)"}
         start = time.time()
-        for worker in workers:
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        results = [json.loads(worker.communicate()[0].strip().splitlines()[-1]) for worker in workers]
+        for process in processes:
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        results = [json.loads(process.communicate()[0].strip().splitlines()[-1]) for process in processes]
         errors = [result["error"] for result in results if result.get("error")]
         if errors:
             return {"error": errors[0]}
         times.append(max(result["end"] for result in results) - start)
         reminded = [set(result["partners"]) for result in results]
-        # customers reminded by both workers: without SKIP LOCKED, both take the same batch
-        totals.append((len(reminded[0] | reminded[1]), len(reminded[0] & reminded[1])))
+        distinct = set().union(*reminded)
+        totals.append((len(distinct), sum(len(partners) for partners in reminded) - len(distinct)))
     customers, twice = sorted(totals)[len(totals) // 2]
     return {"time": statistics.median(times), "customers": customers, "twice": twice}
 
 
-def worker_main(config_file, database, limit):
-    """One worker process: say ready, wait for go, run the cron, print what it did as JSON."""
+def worker_main(config_file, database, limit, role):
+    """One worker process: say ready, wait for go, run its job, print what it did as JSON."""
     odoo.tools.config.parse_config(["-c", config_file, "-d", database])
     registry = odoo.modules.registry.Registry(database)
     result = {"done": 0}
@@ -106,8 +139,8 @@ def worker_main(config_file, database, limit):
         print("ready", flush=True)
         sys.stdin.readline()
         try:
-            result["done"] = run_cron(env, int(limit))
-            # the customers this worker reminded: its own rows (the other worker's are not committed)
+            result["done"] = run_cron(env, int(limit), role)
+            # the customers this worker reminded: its own rows (the others' are not committed)
             cr.execute("SELECT DISTINCT partner_id FROM debt_followup_history WHERE id > %s", [last_id])
             result["partners"] = [partner_id for (partner_id,) in cr.fetchall()]
         except Exception as error:
@@ -119,26 +152,38 @@ def worker_main(config_file, database, limit):
 
 
 def measure_cron(registry, config_file, database, small, large):
-    """One worker at ``small`` and ``large`` due customers, two workers at ``large``."""
-    due = due_customers(registry)
-    log(f"cron: {due} customers due")
-    figures = {"due": due}
-    for key, limit in (("small", small), ("large", large)):
-        log(f"cron: one worker, up to {limit} customers")
-        figures[key] = one_worker(registry, min(limit, due))
-    log(f"cron: two workers, up to {large} customers")
-    figures["two"] = two_workers(config_file, database, min(large, due))
+    """The selection, then one worker at ``small`` and ``large`` due customers, two at ``large``."""
+    with selected(registry) as (due, selection):
+        log(f"cron: {due} customers due, selected in {selection:.1f} s")
+        figures = {"due": due, "selection": selection}
+        for key, limit in (("small", small), ("large", large)):
+            log(f"cron: one worker, up to {limit} customers")
+            figures[key] = workers(config_file, database, min(limit, due), 1)
+        log(f"cron: two workers, up to {large} customers")
+        figures["two"] = workers(config_file, database, min(large, due), 2)
     return figures
 
 
 def cron_rows(figures):
     small, large, two = figures["small"], figures["large"], figures["two"]
-    rows = []
+    rows = [
+        (
+            f"reminder cron: the day's selection, {figures['due']} due customers (once a run)",
+            f"{figures['selection']:.1f} s",
+            "",
+            "",
+        )
+    ]
 
     def cost(result):
-        return result["time"] / result["customers"] if result["customers"] else float("inf")
+        return result["time"] / result["customers"] if result.get("customers") else float("inf")
 
     for result in (small, large):
+        if "error" in result:
+            rows.append(
+                ("reminder cron, no PDF, one worker", result["error"], "", "≥50 customers/s — missed")
+            )
+            continue
         per_second = result["customers"] / result["time"] if result["time"] else 0.0
         rows.append(
             (
@@ -148,17 +193,18 @@ def cron_rows(figures):
                 "≥50 customers/s" + ("" if per_second >= 50 else " — missed"),
             )
         )
-    growth = cost(large) / cost(small) if small["customers"] and large["customers"] else None
+    ok = "error" not in small and "error" not in large and small["customers"] and large["customers"]
+    growth = cost(large) / cost(small) if ok else None
     rows.append(
         (
-            f"same, cost a customer at {large['customers']} against {small['customers']}",
+            f"same, cost a customer at {large.get('customers')} against {small.get('customers')}",
             f"x{growth:.2f}" if growth else "—",
             "",
             "≤1.2" + ("" if growth and growth <= 1.2 else " — missed"),
         )
     )
-    if "error" in two:
-        rows.append(("same, two workers at once", two["error"], "", "≥1.7x one worker — missed"))
+    if "error" in two or "error" in large:
+        rows.append(("same, two workers at once", two.get("error", "—"), "", "≥1.7x one worker — missed"))
     else:
         speedup = (
             (two["customers"] / two["time"]) / (large["customers"] / large["time"]) if large["time"] else 0
@@ -166,7 +212,7 @@ def cron_rows(figures):
         twice = f", {two['twice']} reminded by both workers" if two["twice"] else ""
         rows.append(
             (
-                f"same, two workers at once, {two['customers']} distinct customers",
+                f"same, two workers at once (the cron and its helper job), {two['customers']} distinct customers",
                 f"{two['customers'] / two['time']:.1f} customers/s, x{speedup:.2f} one worker{twice}",
                 "",
                 "≥1.7x, none twice" + ("" if speedup >= 1.7 and not two["twice"] else " — missed"),

@@ -259,7 +259,7 @@ def measure_oca(config_file, database, report_url, status, ours):
         oca["check"] = attempt(oca_credit_check, registry)
     if status["account_credit_control"] == "installed":
         log("OCA: account_credit_control, credit control run")
-        oca["run"] = attempt(oca_credit_run, registry, ours["cron"]["customers"])
+        oca["run"] = attempt(oca_credit_run, registry, ours["cron"].get("customers", 0))
         oca["emails"] = oca["run"].pop("emails", oca["run"])
     if status["partner_statement"] == "installed":
         log("OCA: partner_statement, outstanding statements")

@@ -41,7 +41,7 @@ def comparison(ours, oca, status):
         ),
         lambda t: ratio(status_all["time"], t["time"]),
     )
-    if cron["customers"]:
+    if cron.get("customers"):
         per_customer = cron["time"] / cron["customers"]
         add(
             "reminder e-mails, no PDF, queued",
