@@ -7,7 +7,8 @@ HMAC of the database secret over the customer, the company and the date the link
 the customer's overdue amount in that company is read from the ledger at that moment: nothing
 overdue, a page saying so; else a redirect to Odoo's payment page with that amount and a fresh
 payment access token. A link thus never pays more than what is overdue when it is followed, and
-a payment made through it (or any other) makes it ask for nothing more.
+a payment made through it (or any other) makes it ask for nothing more; a payment made online and
+still being processed (not posted yet) is not asked for again.
 
 A link with a wrong token (another customer, company or date) is answered 404; an expired one,
 a page saying the link has expired (status 410) and to use the latest reminder or the portal.
@@ -20,7 +21,7 @@ from werkzeug.exceptions import NotFound
 
 from odoo import fields
 from odoo.http import Controller, request, route
-from odoo.tools import consteq
+from odoo.tools import consteq, format_amount
 
 from odoo.addons.payment import utils as payment_utils
 
@@ -74,7 +75,23 @@ class DebtPayLink(Controller):
                 status=410,
             )
         currency = company.currency_id
-        amount = partner._get_debt_figures(company).get(partner.id, {}).get("overdue", 0.0)
+        overdue = partner._get_debt_figures(company).get(partner.id, {}).get("overdue", 0.0)
+        # paid online a moment ago, not in the books yet: asked again, it would be paid twice
+        in_flight = partner._debt_pay_in_flight(company)
+        amount = overdue - in_flight
+        if currency.compare_amounts(amount, 0.0) <= 0 < currency.compare_amounts(overdue, 0.0):
+            return request.render(
+                "account_debt_followup.debt_pay_link_page",
+                {
+                    "company": company,
+                    "message": lang_env._(
+                        "Your payment of %(amount)s is being processed by %(company)s: there is "
+                        "nothing more to pay for now.",
+                        amount=format_amount(lang_env, in_flight, currency),
+                        company=company.name,
+                    ),
+                },
+            )
         if currency.compare_amounts(amount, 0.0) <= 0:
             return request.render(
                 "account_debt_followup.debt_pay_link_page",

@@ -109,6 +109,37 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         return hmac(self.env(su=True), PAY_LINK_SCOPE, f"{partner.id}|{company.id}|{issued.isoformat()}")
 
+    def _debt_pay_in_flight(self, company):
+        """What this customer paid online to ``company`` that the books do not show yet, in the
+        company's currency: its transactions pending or authorized, or done but not yet turned
+        into a payment (Odoo posts the payment a moment later). The ledger sees a payment only
+        once it is posted: a pay link followed again meanwhile must not ask for it twice."""
+        partner = self.commercial_partner_id
+        # sudo: the customer's own transactions, read for the pay link's public visitor (whose
+        # token was proven) or a job; only their amounts leave this method
+        transactions = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("operation", "!=", "refund"),
+                    ("payment_id", "=", False),
+                    "|",
+                    ("state", "in", ("pending", "authorized")),
+                    "&",
+                    ("state", "=", "done"),
+                    ("is_post_processed", "=", False),
+                ]
+            )
+        )
+        today = fields.Date.context_today(self)
+        return sum(
+            transaction.currency_id._convert(transaction.amount, company.currency_id, company, today)
+            for transaction in transactions
+        )
+
     def _debt_pay_link(self, company, amount, reference=None, payer=None):
         """The link of a reminder to pay online what is overdue in ``company`` (main company),
         or ``False`` when no payment provider is enabled for the company. The link carries no

@@ -57,6 +57,50 @@ class TestReminderPayLink(ReminderPayCommon):
         self.assertIn("there is nothing to pay", response.text)
         self.assertNotIn("/payment/pay", response.text)
 
+    def _transaction(self, amount, state, payer=None, currency=None):
+        provider = self.env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "=", self.vn.id)], limit=1
+        )
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+                "reference": f"DEBT-TEST-{state}-{amount}",
+                "amount": amount,
+                "currency_id": (currency or self.vnd).id,
+                "partner_id": (payer or self.customer).id,
+                "state": state,
+            }
+        )
+
+    def test_link_followed_again_while_a_payment_is_processed_asks_only_the_rest(self):
+        """The customer paid online through the link; the provider has not confirmed yet, or has
+        and Odoo has not posted the payment yet: the ledger still shows the debt. Followed
+        again, the link must not ask for the same money twice."""
+        path = self._path()
+        accountant = self.env["res.partner"].create(
+            {"name": "Kế toán Minh Long", "parent_id": self.customer.id, "type": "invoice"}
+        )
+        pending = self._transaction(1000000.0, "pending", payer=accountant)
+        self.assertEqual(self._redirected_amount(self._follow(path)), self.overdue - 1000000.0)
+        # confirmed by the provider, the payment not posted yet: still in flight
+        pending.state = "done"
+        self.assertEqual(self._redirected_amount(self._follow(path)), self.overdue - 1000000.0)
+        # a card authorized for the rest in USD (3,512,500 VND at 25,000): nothing more to pay now
+        self._transaction(140.5, "authorized", currency=self.usd)
+        response = self._follow(path)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Location", response.headers, "no way to the payment page")
+        self.assertIn("is being processed", response.text)
+        self.assertNotIn("/payment/pay", response.text)
+        # neither abandoned, failed nor cancelled transactions count, nor those of another customer
+        self.env["payment.transaction"].search([("reference", "like", "DEBT-TEST-")]).state = "cancel"
+        self._transaction(500000.0, "draft")
+        self._transaction(500000.0, "error")
+        other = self.env["res.partner"].create({"name": "Another customer"})
+        self._transaction(700000.0, "pending", payer=other)
+        self.assertEqual(self._redirected_amount(self._follow(path)), self.overdue)
+
     def test_changed_or_forged_links_are_refused(self):
         other = self.env["res.partner"].create({"name": "Other customer"})
         self._create_invoice(
