@@ -147,7 +147,9 @@ class DebtDispute(models.Model):
             dispute.amount = sum(dispute.line_ids.mapped("amount_residual"))
 
     # ------------------------------------------------------------------ checks
-    @api.constrains("line_ids", "partner_id", "company_id", "amount")
+    # "state": a case opened on the portal is checked again when credit control accepts it (its
+    # items may have been partly paid during the review)
+    @api.constrains("line_ids", "partner_id", "company_id", "amount", "state")
     def _check_lines(self):
         for dispute in self:
             lines = dispute.line_ids

@@ -4,7 +4,7 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DebtFollowupCommon
@@ -185,3 +185,21 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
             dispute.with_user(self.credit_user).action_refuse()
         with self.assertRaises(UserError):
             dispute.with_user(self.credit_user).action_accept()
+
+    def test_a_case_accepted_after_a_payment_disputes_at_most_what_is_still_owed(self):
+        """The customer disputes 1,000 on the portal, then pays 400 of the invoice while the
+        case waits for review: accepting it as it is would flag 1,000 for an item that owes 600."""
+        self._login(self.portal_a)
+        self._post(self.invoice_a)
+        dispute = self._disputes()
+        self.assertEqual(dispute.amount, 1000.0)
+        self._register_payment(self.invoice_a, 400.0, fields.Date.today())
+        self.env.invalidate_all()
+        with self.assertRaises(ValidationError) as refused:  # Odoo's: in a savepoint rolled back
+            dispute.with_user(self.credit_user).action_accept()
+        self.assertIn("at most what the items still owe, $\xa0600.00.", str(refused.exception))
+        dispute.invalidate_recordset()  # read back from the database: nothing was kept
+        self.assertEqual(dispute.state, "to_review")
+        dispute.with_user(self.credit_user).write({"amount": 600.0})
+        dispute.with_user(self.credit_user).action_accept()
+        self.assertEqual(dispute.state, "open")
