@@ -12,4 +12,5 @@
         "data/queue_job_data.xml",
     ],
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
 }

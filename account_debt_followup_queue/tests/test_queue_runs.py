@@ -4,6 +4,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from odoo.addons.account_debt_followup.tests.common import DebtFollowupCommon
+from odoo.addons.account_debt_followup_queue import uninstall_hook
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 TODAY = "2024-06-30"
@@ -100,6 +101,20 @@ class TestQueueRuns(DebtFollowupCommon):
             .search([("model_id.model", "=", "res.partner"), ("method", "=", "_debt_run_job")])
         )
         self.assertEqual(function.channel_id, channel)
+
+    def test_uninstalling_drops_the_jobs_still_waiting(self):
+        Partner = self.env["res.partner"].with_user(self.odoobot)
+        Partner._cron_debt_followup(batch_size=2)  # no trap: the jobs are stored in the queue
+        # sudo: the job queue is for its managers
+        Job = self.env["queue.job"].sudo()
+        ours = [("model_name", "=", "res.partner"), ("method_name", "=", "_debt_run_job")]
+        jobs = Job.search(ours)
+        self.assertEqual(len(jobs), 3)
+        jobs[0].write({"state": "done"})
+        other = self.env["res.partner"].with_delay().exists()  # another module's job stays
+        uninstall_hook(self.env(su=True))  # as Odoo calls it when uninstalling
+        self.assertEqual(Job.search(ours), jobs[0], "the job done stays, as history")
+        self.assertTrue(Job.search([("uuid", "=", other.uuid)]))
 
     @staticmethod
     def _today():
