@@ -17,6 +17,13 @@ mkdir -p "$LOCAL_DIR/log" "$PROJECT_ROOT/bench/results"
 PORT="$(free_port)"
 CONF=$(write_odoo_conf bench.conf "http_port = $PORT" "workers = 0" "max_cron_threads = 0")
 ensure_database "$DB" "$CONF" --without-demo=all
+# OCA queue_job (installed by make into .local/oca) and our glue: the run split into queue jobs
+# is measured beside the cron's batches
+if [ "$(psql_cmd -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'account_debt_followup_queue'")" != installed ]; then
+    info "installing queue_job and account_debt_followup_queue in '$DB'"
+    odoo_python -m odoo -c "$CONF" -d "$DB" -i queue_job,account_debt_followup_queue --without-demo=all \
+        --stop-after-init --log-level=warn || die "queue_job could not be installed in '$DB'"
+fi
 (cd "$PROJECT_ROOT/tools" && odoo_python -m bench generate "$CONF" "$DB")
 
 SERVERS=()

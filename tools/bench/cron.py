@@ -11,7 +11,13 @@ then, so two workers never take the same customer, and nothing they send is kept
 selection is deleted at the end of the measures.
 
 One worker and two workers are measured the same way (processes started, then timed from the
-moment all are ready), so the speed-up compares like with like."""
+moment all are ready), so the speed-up compares like with like.
+
+With OCA ``queue_job`` and our glue ``account_debt_followup_queue`` installed, the run is also
+split into queue jobs (``_debt_run_share``, one job a batch, channel ``root.debt_followup``),
+and two processes perform them as the job runner's workers do (``Job.load``, started,
+``perform``, done), each taking the next job waiting with ``FOR UPDATE SKIP LOCKED``, in a
+transaction of its own rolled back at the end; the jobs posted are deleted after."""
 
 import json
 import os
@@ -71,9 +77,39 @@ def selected(registry):
             cr.commit()
 
 
+def run_queue(env, limit):
+    """Perform the queue jobs of the run waiting on ``root.debt_followup``, one at a time as a
+    job runner's worker does, until none is left or ``limit`` customers are taken."""
+    from odoo.addons.queue_job.job import Job
+
+    done = 0
+    while done < limit:
+        env.cr.execute(
+            "SELECT uuid FROM queue_job WHERE state = 'pending' AND channel = 'root.debt_followup' "
+            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        )
+        row = env.cr.fetchone()
+        if not row:
+            break
+        job = Job.load(env, row[0])
+        job.set_started()
+        job.store()
+        result = job.perform()  # "<n> customers taken"
+        env.flush_all()
+        job.set_done(result=result)
+        job.store()
+        env.flush_all()
+        env.invalidate_all()
+        done += int(str(result).split()[0])
+    return done
+
+
 def run_cron(env, limit, role):
-    """Call the job of ``role`` (``main``: the reminder cron; ``help``: the helper job) until it
-    returns 0 or ``limit`` customers are taken; the number taken."""
+    """Call the job of ``role`` (``main``: the reminder cron; ``help``: the helper job;
+    ``queue``: the queue jobs posted) until it returns 0 or ``limit`` customers are taken; the
+    number taken."""
+    if role == "queue":
+        return run_queue(env, limit)
     Partner = env["res.partner"]
     job = Partner._cron_debt_followup if role == "main" else Partner._cron_debt_run_help
     done = 0
@@ -87,11 +123,39 @@ def run_cron(env, limit, role):
     return done
 
 
-def workers(config_file, database, limit, count):
+def queue_installed(registry):
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT 1 FROM ir_module_module WHERE name = 'account_debt_followup_queue' AND state = 'installed'"
+        )
+        return bool(cr.fetchone())
+
+
+@contextmanager
+def queued(registry, limit):
+    """The selected run split into queue jobs for ``limit`` customers, as the cron does for a
+    large run (``_debt_run_share``), committed; the jobs are deleted after."""
+    with registry.cursor() as cr:
+        env = cron_env(api.Environment(cr, SUPERUSER_ID, {}))
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM queue_job")
+        [last_id] = cr.fetchone()
+        env["res.partner"]._debt_run_share("reminder", _today(env), CRON_BATCH, limit)
+        env.flush_all()
+        cr.commit()
+    try:
+        yield
+    finally:
+        with registry.cursor() as cr:
+            cr.execute("DELETE FROM queue_job WHERE id > %s AND channel = 'root.debt_followup'", [last_id])
+            cr.commit()
+
+
+def workers(config_file, database, limit, count, role=None):
     """``{"time", "customers", "twice"}`` of ``count`` worker processes started together on the
     selected run, each up to ``limit // count`` customers: the wall time from the start, the
     distinct customers reminded and those reminded by more than one worker; the median of
-    ``CRON_RUNS`` runs, or ``{"error": ...}``."""
+    ``CRON_RUNS`` runs, or ``{"error": ...}``. ``role``: every process's (``queue``), else the
+    first runs the cron and the others its helper job."""
     tools = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     share = -(-limit // count)
     times, totals = [], []
@@ -104,7 +168,7 @@ def workers(config_file, database, limit, count):
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            for role in ["main"] + ["help"] * (count - 1)
+            for role in ([role] * count if role else ["main"] + ["help"] * (count - 1))
         ]
         for process in processes:  # all ready (registry loaded, transaction open), then all go
             if process.stdout.readline().strip() != "ready":
@@ -161,6 +225,12 @@ def measure_cron(registry, config_file, database, small, large):
             figures[key] = workers(config_file, database, min(limit, due), 1)
         log(f"cron: two workers, up to {large} customers")
         figures["two"] = workers(config_file, database, min(large, due), 2)
+        if queue_installed(registry):
+            log(f"cron: two queue_job workers, up to {large} customers")
+            with queued(registry, min(large, due)):
+                figures["queue"] = workers(config_file, database, min(large, due), 2, role="queue")
+        else:
+            figures["queue"] = {"error": "account_debt_followup_queue not installed"}
     return figures
 
 
@@ -216,6 +286,25 @@ def cron_rows(figures):
                 f"{two['customers'] / two['time']:.1f} customers/s, x{speedup:.2f} one worker{twice}",
                 "",
                 "≥1.7x, none twice" + ("" if speedup >= 1.7 and not two["twice"] else " — missed"),
+            )
+        )
+    queue = figures.get("queue", {"error": "not measured"})
+    if "error" in queue or "error" in large:
+        rows.append(("same, two queue_job workers", queue.get("error", "—"), "", "≥1.7x one worker — missed"))
+    else:
+        speedup = (
+            (queue["customers"] / queue["time"]) / (large["customers"] / large["time"])
+            if large["time"]
+            else 0
+        )
+        twice = f", {queue['twice']} reminded by both workers" if queue["twice"] else ""
+        rows.append(
+            (
+                "same, two queue_job workers performing the run's jobs (root.debt_followup), "
+                f"{queue['customers']} distinct customers",
+                f"{queue['customers'] / queue['time']:.1f} customers/s, x{speedup:.2f} one worker{twice}",
+                "",
+                "≥1.7x, none twice" + ("" if speedup >= 1.7 and not queue["twice"] else " — missed"),
             )
         )
     return rows
