@@ -142,12 +142,15 @@ class DebtFollowupRunLine(models.Model):
         end of this transaction. Items another transaction holds are skipped, not waited for:
         two workers taking batches at once get different customers. With ``retry``, the items
         that failed on an earlier day and are tried again (``_debt_retry_condition``) instead."""
+        condition = self._debt_condition(kind, retry)
+        if condition is None:
+            return self.browse()
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM debt_followup_run_line
-                 WHERE kind = %(kind)s AND period = %(period)s AND %(state)s
+                 WHERE kind = %(kind)s AND period = %(period)s AND %(condition)s
               ORDER BY id
                  LIMIT %(limit)s
                    FOR UPDATE SKIP LOCKED
@@ -155,7 +158,7 @@ class DebtFollowupRunLine(models.Model):
                 kind=kind,
                 period=period,
                 limit=limit,
-                state=self._debt_retry_condition() if retry else SQL("state = 'todo'"),
+                condition=condition,
             ),
             # items another worker committed since this transaction began: a serialization
             # error, handled by the run (_debt_run), not a fault to log
@@ -164,39 +167,36 @@ class DebtFollowupRunLine(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
-    def _debt_remaining(self, kind, period):
-        """How many items of the run are left to do (including those other workers hold)."""
-        self.flush_model()
-        return self.env.execute_query(
-            SQL(
-                "SELECT COUNT(*) FROM debt_followup_run_line "
-                "WHERE kind = %s AND period = %s AND state = 'todo'",
-                kind,
-                period,
-            )
-        )[0][0]
-
-    @api.model
-    def _debt_retry_condition(self):
-        """SQL: the failed items tried again: a monthly statement that failed on an earlier day
-        of its month (an address added since, a rendering that failed once). A reminder is a
-        new item the next day anyway."""
-        return SQL(
-            "kind = 'statement' AND state = 'failed' AND failed_on < %s", fields.Date.context_today(self)
-        )
-
-    @api.model
-    def _debt_retryable(self, kind, period):
-        """How many failed items of the run are to be tried again."""
+    def _debt_count(self, kind, period, retry=False):
+        """How many items of the run are left to do (including those other workers hold), or
+        with ``retry`` how many failed items are to be tried again."""
+        condition = self._debt_condition(kind, retry)
+        if condition is None:
+            return 0
         self.flush_model()
         return self.env.execute_query(
             SQL(
                 "SELECT COUNT(*) FROM debt_followup_run_line WHERE kind = %s AND period = %s AND %s",
                 kind,
                 period,
-                self._debt_retry_condition(),
+                condition,
             )
         )[0][0]
+
+    @api.model
+    def _debt_condition(self, kind, retry):
+        """SQL: the items of a ``kind`` of run left to do, or with ``retry`` those tried again
+        (``_debt_retry_condition``); ``None`` when there are none such."""
+        return self._debt_retry_condition(kind) if retry else SQL("state = 'todo'")
+
+    @api.model
+    def _debt_retry_condition(self, kind):
+        """SQL: the failed items tried again: a monthly statement that failed on an earlier day
+        of its month (an address added since, a rendering that failed once); ``None`` for the
+        other runs: a reminder or a rating is a new item the next day anyway."""
+        if kind != "statement":
+            return None
+        return SQL("state = 'failed' AND failed_on < %s", fields.Date.context_today(self))
 
     def _debt_process(self, process_one):
         """Call ``process_one(item)`` for each item, each in its own savepoint.

@@ -105,7 +105,7 @@ class ResPartner(models.Model):
                 items = Item._debt_claim(kind, period, batch_size)
                 # select when the run is over only: items still to do but held by other workers
                 # are theirs, this worker stops (selecting again would wait for their rows)
-                if not items and select and not Item._debt_remaining(kind, period):
+                if not items and select and not Item._debt_count(kind, period):
                     Item._debt_insert(kind, period, self._debt_run_selectors()[kind]())
                     selected = True
                     items = Item._debt_claim(kind, period, batch_size)
@@ -128,7 +128,7 @@ class ResPartner(models.Model):
             )
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
-        remaining = Item._debt_remaining(kind, period) + Item._debt_retryable(kind, period)
+        remaining = Item._debt_count(kind, period) + Item._debt_count(kind, period, retry=True)
         if selected and remaining > batch_size and self._debt_run_share(kind, period, batch_size, remaining):
             remaining = 0  # handed over: this scheduled action stops here
         self.env["ir.cron"]._notify_progress(done=len(items), remaining=remaining)

@@ -43,7 +43,7 @@ class TestFollowupRunConcurrency(TransactionCase):
             customers_b = set(batch_b.partner_id.ids)
             self.assertFalse(customers_a & customers_b)
             self.assertEqual(customers_a | customers_b, set(self.partner_ids))
-            self.assertEqual(env_b["debt.followup.run.line"]._debt_remaining("reminder", PERIOD), 6)
+            self.assertEqual(env_b["debt.followup.run.line"]._debt_count("reminder", PERIOD), 6)
             batch_a._debt_process(lambda item: None)
             cr_a.commit()
             batch_b._debt_process(lambda item: None)
