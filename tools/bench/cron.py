@@ -1,23 +1,25 @@
 """The reminder cron without PDF, as Odoo runs it on one worker and on two.
 
-The run is selected once and committed, as the first call of the day does: the due customers
-become work items (``debt.followup.run.line``), one query on the ledger a company. Workers then
-take batches of items with ``FOR UPDATE SKIP LOCKED``, as scheduled actions do: the main job
-calls ``res.partner._cron_debt_followup(batch_size=N)``, a second worker the helper job
+Each run is selected and committed first, as the first call of the day does: the due customers
+become work items (``debt.followup.run.line``), one query on the ledger a company; only the
+first N are kept, N the size of the run measured. Workers then take batches of items with
+``FOR UPDATE SKIP LOCKED`` until none is left, as scheduled actions do: the main job calls
+``res.partner._cron_debt_followup(batch_size=N)``, a second worker the helper job
 ``_cron_debt_run_help`` (what Odoo runs on another cron thread or server). Each worker is a
-process of its own, in a transaction of its own rolled back at the end (flushing and emptying
-its cache between calls, as a new transaction would): the items it claimed stay locked until
-then, so two workers never take the same customer, and nothing they send is kept. The
-selection is deleted at the end of the measures.
+process of its own, in one transaction (flushing and emptying its cache between calls, as a new
+transaction would); a worker that is done waits until all are, then all roll back: the items a
+worker claimed stay locked until then, so no other takes them, and nothing sent is kept. The
+selection is deleted after each run.
 
 One worker and two workers are measured the same way (processes started, then timed from the
-moment all are ready), so the speed-up compares like with like.
+moment all are ready), so the speed-up compares like with like. It is an ideal: real workers
+commit each batch, and may meet each other's commits (a batch given up and taken again).
 
 With OCA ``queue_job`` and our glue ``account_debt_followup_queue`` installed, the run is also
 split into queue jobs (``_debt_run_share``, one job a batch, channel ``root.debt_followup``),
 and two processes perform them as the job runner's workers do (``Job.load``, started,
-``perform``, done), each taking the next job waiting with ``FOR UPDATE SKIP LOCKED``, in a
-transaction of its own rolled back at the end; the jobs posted are deleted after."""
+``perform``, done), each taking the next job waiting with ``FOR UPDATE SKIP LOCKED``; the jobs
+posted are deleted with the selection."""
 
 import json
 import os
@@ -46,51 +48,72 @@ def _today(env):
     return fields.Date.context_today(env["res.partner"])
 
 
-def _unselect(env):
-    """Delete today's reminder items (the bench's selection, or one a stopped bench left)."""
-    env.cr.execute(
-        SQL(
-            "DELETE FROM debt_followup_run_line WHERE kind = 'reminder' AND period = %s",
-            _today(env),
+def _unselect(env, period):
+    """Delete the reminder items of ``period`` and the jobs of the runs still waiting: the
+    bench's, or those a bench killed before its clean-up left."""
+    env.cr.execute(SQL("DELETE FROM debt_followup_run_line WHERE kind = 'reminder' AND period = %s", period))
+    if "queue.job" in env:
+        env.cr.execute(
+            "DELETE FROM queue_job WHERE model_name = 'res.partner' AND method_name = '_debt_run_job' "
+            "AND state IN ('pending', 'enqueued', 'started')"
         )
-    )
 
 
 @contextmanager
-def selected(registry):
-    """Today's reminder run selected and committed for the measures inside, deleted after:
-    yields ``(customers due, seconds the selection took)``."""
+def selected(registry, limit):
+    """Today's reminder run selected and committed for the measure inside, its first ``limit``
+    customers only (the workers take them all: none takes a share given in advance), deleted
+    after: yields ``(customers due, customers selected, seconds the selection took)``."""
     with registry.cursor() as cr:
         env = cron_env(api.Environment(cr, SUPERUSER_ID, {}))
-        _unselect(env)
+        period = _today(env)
+        _unselect(env, period)
         start = time.perf_counter()
         rows = env["res.partner"]._debt_followup_select()
-        env["debt.followup.run.line"]._debt_insert("reminder", _today(env), rows)
-        env.flush_all()
         elapsed = time.perf_counter() - start
+        env["debt.followup.run.line"]._debt_insert("reminder", period, rows[:limit])
+        env.flush_all()
         cr.commit()
     try:
-        yield len(rows), elapsed
+        yield len(rows), min(limit, len(rows)), elapsed
     finally:
         with registry.cursor() as cr:
-            _unselect(api.Environment(cr, SUPERUSER_ID, {}))
+            _unselect(api.Environment(cr, SUPERUSER_ID, {}), period)
             cr.commit()
 
 
-def run_queue(env, limit):
-    """Perform the queue jobs of the run waiting on ``root.debt_followup``, one at a time as a
-    job runner's worker does, until none is left or ``limit`` customers are taken."""
+def queue_installed(registry):
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT 1 FROM ir_module_module WHERE name = 'account_debt_followup_queue' AND state = 'installed'"
+        )
+        return bool(cr.fetchone())
+
+
+def post_jobs(registry, customers):
+    """The selected run split into queue jobs, as the cron does for a large run
+    (``_debt_run_share``), committed (deleted with the selection)."""
+    with registry.cursor() as cr:
+        env = cron_env(api.Environment(cr, SUPERUSER_ID, {}))
+        env["res.partner"]._debt_run_share("reminder", _today(env), CRON_BATCH, customers)
+        env.flush_all()
+        cr.commit()
+
+
+def run_queue(env):
+    """Perform the queue jobs waiting on ``root.debt_followup``, one at a time as a job
+    runner's worker does, until none is left; the number of customers taken."""
     from odoo.addons.queue_job.job import Job
 
     done = 0
-    while done < limit:
+    while True:
         env.cr.execute(
             "SELECT uuid FROM queue_job WHERE state = 'pending' AND channel = 'root.debt_followup' "
             "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
         )
         row = env.cr.fetchone()
         if not row:
-            break
+            return done
         job = Job.load(env, row[0])
         job.set_started()
         job.store()
@@ -101,7 +124,6 @@ def run_queue(env, limit):
         env.flush_all()
         env.invalidate_all()
         done += int(str(result).split()[0])
-    return done
 
 
 def run_cron(env, limit, role):
@@ -109,7 +131,7 @@ def run_cron(env, limit, role):
     ``queue``: the queue jobs posted) until it returns 0 or ``limit`` customers are taken; the
     number taken."""
     if role == "queue":
-        return run_queue(env, limit)
+        return run_queue(env)
     Partner = env["res.partner"]
     job = Partner._cron_debt_followup if role == "main" else Partner._cron_debt_run_help
     done = 0
@@ -123,74 +145,84 @@ def run_cron(env, limit, role):
     return done
 
 
-def queue_installed(registry):
-    with registry.cursor() as cr:
-        cr.execute(
-            "SELECT 1 FROM ir_module_module WHERE name = 'account_debt_followup_queue' AND state = 'installed'"
-        )
-        return bool(cr.fetchone())
+def _stop(processes):
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
-@contextmanager
-def queued(registry, limit):
-    """The selected run split into queue jobs for ``limit`` customers, as the cron does for a
-    large run (``_debt_run_share``), committed; the jobs are deleted after."""
-    with registry.cursor() as cr:
-        env = cron_env(api.Environment(cr, SUPERUSER_ID, {}))
-        cr.execute("SELECT COALESCE(MAX(id), 0) FROM queue_job")
-        [last_id] = cr.fetchone()
-        env["res.partner"]._debt_run_share("reminder", _today(env), CRON_BATCH, limit)
-        env.flush_all()
-        cr.commit()
-    try:
-        yield
-    finally:
-        with registry.cursor() as cr:
-            cr.execute("DELETE FROM queue_job WHERE id > %s AND channel = 'root.debt_followup'", [last_id])
-            cr.commit()
+def workers(registry, config_file, database, limit, count, role=None):
+    """``{"time", "customers", "twice", "due", "selection"}`` of ``count`` worker processes
+    started together on a run of ``limit`` customers: the wall time from the start until the
+    run is done, the distinct reminders sent (customer and company) and those sent by more
+    than one worker; the median of ``CRON_RUNS`` runs, or ``{"error": ...}``. ``role``: every
+    process's (``queue``: the run split into queue jobs first), else the first runs the cron
+    and the others its helper job.
 
-
-def workers(config_file, database, limit, count, role=None):
-    """``{"time", "customers", "twice"}`` of ``count`` worker processes started together on the
-    selected run, each up to ``limit // count`` customers: the wall time from the start, the
-    distinct customers reminded and those reminded by more than one worker; the median of
-    ``CRON_RUNS`` runs, or ``{"error": ...}``. ``role``: every process's (``queue``), else the
-    first runs the cron and the others its helper job."""
+    A worker that is done waits, its transaction open and its items locked, until every worker
+    is done: rolled back earlier, its items would be free again for the others."""
     tools = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    share = -(-limit // count)
-    times, totals = [], []
+    roles = [role] * count if role else ["main"] + ["help"] * (count - 1)
+    times, totals, selection = [], [], {}
     for _run in range(CRON_RUNS):
-        processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "bench", "cron-worker", config_file, database, str(share), role],
-                cwd=tools,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for role in ([role] * count if role else ["main"] + ["help"] * (count - 1))
-        ]
-        for process in processes:  # all ready (registry loaded, transaction open), then all go
-            if process.stdout.readline().strip() != "ready":
-                return {"error": "a cron worker did not start (see the log above)"}
-        start = time.time()
-        for process in processes:
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        results = [json.loads(process.communicate()[0].strip().splitlines()[-1]) for process in processes]
+        with selected(registry, limit) as (due, customers, seconds):
+            selection = {"due": due, "selection": seconds}
+            if role == "queue":
+                post_jobs(registry, customers)
+            processes = [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench",
+                        "cron-worker",
+                        config_file,
+                        database,
+                        str(customers),
+                        name,
+                    ],
+                    cwd=tools,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for name in roles
+            ]
+            try:
+                for process in processes:  # all ready (registry loaded, transaction open), then all go
+                    if process.stdout.readline().strip() != "ready":
+                        return {"error": "a cron worker did not start (see the log above)"}
+                start = time.time()
+                for process in processes:
+                    process.stdin.write("go\n")
+                    process.stdin.flush()
+                results = []
+                for process in processes:
+                    line = process.stdout.readline()
+                    if not line:
+                        return {"error": "a cron worker stopped (see the log above)"}
+                    results.append(json.loads(line))
+                for process in processes:  # every worker done: now they roll back and stop
+                    process.stdin.write("stop\n")
+                    process.stdin.flush()
+                    process.wait()
+            finally:
+                _stop(processes)
         errors = [result["error"] for result in results if result.get("error")]
         if errors:
             return {"error": errors[0]}
         times.append(max(result["end"] for result in results) - start)
-        reminded = [set(result["partners"]) for result in results]
-        distinct = set().union(*reminded)
-        totals.append((len(distinct), sum(len(partners) for partners in reminded) - len(distinct)))
+        sent = [{tuple(pair) for pair in result["sent"]} for result in results]
+        distinct = set().union(*sent)
+        totals.append((len(distinct), sum(len(pairs) for pairs in sent) - len(distinct)))
     customers, twice = sorted(totals)[len(totals) // 2]
-    return {"time": statistics.median(times), "customers": customers, "twice": twice}
+    return {"time": statistics.median(times), "customers": customers, "twice": twice, **selection}
 
 
 def worker_main(config_file, database, limit, role):
-    """One worker process: say ready, wait for go, run its job, print what it did as JSON."""
+    """One worker process: say ready, wait for go, run its job, print what it did as JSON,
+    wait for stop, roll back."""
     odoo.tools.config.parse_config(["-c", config_file, "-d", database])
     registry = odoo.modules.registry.Registry(database)
     result = {"done": 0}
@@ -204,33 +236,36 @@ def worker_main(config_file, database, limit, role):
         sys.stdin.readline()
         try:
             result["done"] = run_cron(env, int(limit), role)
-            # the customers this worker reminded: its own rows (the others' are not committed)
-            cr.execute("SELECT DISTINCT partner_id FROM debt_followup_history WHERE id > %s", [last_id])
-            result["partners"] = [partner_id for (partner_id,) in cr.fetchall()]
+            # the reminders this worker sent: its own rows (the others' are not committed)
+            cr.execute(
+                "SELECT DISTINCT partner_id, company_id FROM debt_followup_history WHERE id > %s", [last_id]
+            )
+            result["sent"] = cr.fetchall()
         except Exception as error:
             log(f"cron worker: {error}")
             result["error"] = f"{type(error).__name__}: {' '.join(str(error).split())}"[:300]
         result["end"] = time.time()
+        print(json.dumps(result), flush=True)
+        sys.stdin.readline()  # stop: every worker is done
         cr.rollback()
-    print(json.dumps(result), flush=True)
 
 
 def measure_cron(registry, config_file, database, small, large):
-    """The selection, then one worker at ``small`` and ``large`` due customers, two at ``large``."""
-    with selected(registry) as (due, selection):
-        log(f"cron: {due} customers due, selected in {selection:.1f} s")
-        figures = {"due": due, "selection": selection}
-        for key, limit in (("small", small), ("large", large)):
-            log(f"cron: one worker, up to {limit} customers")
-            figures[key] = workers(config_file, database, min(limit, due), 1)
-        log(f"cron: two workers, up to {large} customers")
-        figures["two"] = workers(config_file, database, min(large, due), 2)
-        if queue_installed(registry):
-            log(f"cron: two queue_job workers, up to {large} customers")
-            with queued(registry, min(large, due)):
-                figures["queue"] = workers(config_file, database, min(large, due), 2, role="queue")
-        else:
-            figures["queue"] = {"error": "account_debt_followup_queue not installed"}
+    """One worker on runs of ``small`` and ``large`` customers, two workers on ``large``: the
+    cron and its helper job, then the run's queue jobs when the queue glue is installed."""
+    figures = {}
+    for key, limit in (("small", small), ("large", large)):
+        log(f"cron: one worker, a run of up to {limit} customers")
+        figures[key] = workers(registry, config_file, database, limit, 1)
+    log(f"cron: two workers, a run of up to {large} customers")
+    figures["two"] = workers(registry, config_file, database, large, 2)
+    if queue_installed(registry):
+        log(f"cron: two queue_job workers, a run of up to {large} customers")
+        figures["queue"] = workers(registry, config_file, database, large, 2, role="queue")
+    else:
+        figures["queue"] = {"error": "account_debt_followup_queue not installed"}
+    figures["due"] = figures["large"].get("due", 0)
+    figures["selection"] = figures["large"].get("selection", 0.0)
     return figures
 
 
@@ -257,7 +292,7 @@ def cron_rows(figures):
         per_second = result["customers"] / result["time"] if result["time"] else 0.0
         rows.append(
             (
-                f"reminder cron, no PDF, one worker, {result['customers']} due customers",
+                f"reminder cron, no PDF, one worker, a run of {result['customers']} of the {figures['due']} due customers",
                 f"{per_second:.1f} customers/s, {cost(result) * 1000:.1f} ms a customer ({result['time']:.1f} s)",
                 "",
                 "≥50 customers/s" + ("" if per_second >= 50 else " — missed"),
