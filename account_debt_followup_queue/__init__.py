@@ -8,6 +8,6 @@ def uninstall_hook(env):
         [
             ("model_name", "=", "res.partner"),
             ("method_name", "=", "_debt_run_job"),
-            ("state", "in", ("wait_dependencies", "pending", "enqueued")),
+            ("state", "in", ("wait_dependencies", "pending", "enqueued", "started")),
         ]
     ).unlink()

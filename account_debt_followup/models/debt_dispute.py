@@ -147,9 +147,7 @@ class DebtDispute(models.Model):
             dispute.amount = sum(dispute.line_ids.mapped("amount_residual"))
 
     # ------------------------------------------------------------------ checks
-    # "state": a case opened on the portal is checked again when credit control accepts it (its
-    # items may have been partly paid during the review)
-    @api.constrains("line_ids", "partner_id", "company_id", "amount", "state")
+    @api.constrains("line_ids", "partner_id", "company_id", "amount")
     def _check_lines(self):
         for dispute in self:
             lines = dispute.line_ids
@@ -296,6 +294,8 @@ class DebtDispute(models.Model):
         (out of reminders and overdue), its owner has the usual days to resolve it."""
         self._check_to_review()
         self.write({"state": "open"})
+        # checked again: the items may have been paid in part during the review
+        self._check_lines()
         for dispute in self:
             # a new deadline: the review to-do is replaced by the resolution one (see write)
             dispute.date_deadline = fields.Date.context_today(self) + timedelta(days=ACCEPTED_DISPUTE_DAYS)
@@ -320,6 +320,12 @@ class DebtDispute(models.Model):
         for dispute in self:
             if dispute.state in ("open", "to_review"):
                 continue
-            dispute.write({"state": "open", "resolution": False, "date_resolved": False})
+            values = {"state": "open", "resolution": False, "date_resolved": False}
+            if dispute.currency_id.compare_amounts(dispute.amount, dispute.open_amount) > 0:
+                # paid in part since it was closed: what the items still owe is disputed (nothing
+                # owed: refused by _check_lines)
+                values["amount"] = dispute.open_amount
+            dispute.write(values)
+            dispute._check_lines()  # open again: its items must still be open debts
             dispute._schedule_deadline()
         return True

@@ -7,6 +7,8 @@ Vietnam (``res.partner.bank``, method ``emv_qr``); nothing here builds a QR payl
 ``l10n_vn`` (or without a Vietnamese account Odoo can make a QR for), no QR is shown.
 """
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import hmac, remove_accents
@@ -18,6 +20,9 @@ REFERENCE_SIZE = 25
 # how long the pay link of a reminder (``/debt/pay/...``, controllers/debt_pay.py) can be
 # followed after the day it was issued; a later reminder issues a new one
 PAY_LINK_VALIDITY_DAYS = 60
+# an online payment not in the books after that many days is left to the ledger (Odoo stops
+# trying to post a transaction after 4 days too)
+IN_FLIGHT_DAYS = 4
 # the scope of the pay link's HMAC: its tokens are of no use anywhere else
 PAY_LINK_SCOPE = "account_debt_followup.pay_link"
 
@@ -110,11 +115,19 @@ class ResPartner(models.Model):
         return hmac(self.env(su=True), PAY_LINK_SCOPE, f"{partner.id}|{company.id}|{issued.isoformat()}")
 
     def _debt_pay_in_flight(self, company):
-        """What this customer paid online to ``company`` that the books do not show yet, in the
-        company's currency: its transactions pending or authorized, or done but not yet turned
-        into a payment (Odoo posts the payment a moment later). The ledger sees a payment only
-        once it is posted: a pay link followed again meanwhile must not ask for it twice."""
+        """What this customer paid to ``company`` through a pay link that the books do not show
+        yet, in the company's currency: its transactions of the last ``IN_FLIGHT_DAYS`` days
+        pending or authorized, or done but not yet turned into a payment (Odoo posts it a
+        moment later). The ledger sees a payment only once it is posted: a pay link followed
+        again meanwhile must not ask for it twice.
+
+        Only the link's own transactions count (no invoice or order named: those pay what they
+        name, which may not be overdue), and only recent ones: a wire transfer announced on the
+        payment page stays pending for good, while the accountant books the money from the
+        bank statement; after a few days the ledger is the truth again. A partly captured
+        authorization is left out (its captures are payments already)."""
         partner = self.commercial_partner_id
+        since = fields.Datetime.now() - timedelta(days=IN_FLIGHT_DAYS)
         # sudo: the customer's own transactions, read for the pay link's public visitor (whose
         # token was proven) or a job; only their amounts leave this method
         transactions = (
@@ -124,8 +137,12 @@ class ResPartner(models.Model):
                 [
                     ("partner_id", "child_of", partner.id),
                     ("company_id", "=", company.id),
-                    ("operation", "!=", "refund"),
+                    ("operation", "not in", ("refund", "validation")),
                     ("payment_id", "=", False),
+                    ("invoice_ids", "=", False),
+                    ("sale_order_ids", "=", False),
+                    ("child_transaction_ids", "=", False),
+                    ("last_state_change", ">=", since),
                     "|",
                     ("state", "in", ("pending", "authorized")),
                     "&",

@@ -203,3 +203,21 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
         dispute.with_user(self.credit_user).write({"amount": 600.0})
         dispute.with_user(self.credit_user).action_accept()
         self.assertEqual(dispute.state, "open")
+        # released, paid 100 more, opened again: what the items still owe is disputed
+        dispute.with_user(self.credit_user).action_release()
+        self._register_payment(self.invoice_a, 100.0, fields.Date.today())
+        dispute.with_user(self.credit_user).action_reopen()
+        self.assertEqual((dispute.state, dispute.amount), ("open", 500.0))
+
+    def test_a_case_is_closed_whatever_became_of_its_invoice(self):
+        """The invoice was reset to draft and cancelled (the goods never arrived) while the case
+        waited: the case can still be refused or cancelled, not reopened."""
+        self._login(self.portal_a)
+        self._post(self.invoice_a)
+        dispute = self._disputes()
+        self.invoice_a.button_draft()
+        self.invoice_a.button_cancel()
+        dispute.with_user(self.credit_user).action_refuse()
+        self.assertEqual(dispute.state, "cancelled")
+        with self.assertRaises(ValidationError):
+            dispute.with_user(self.credit_user).action_reopen()

@@ -93,12 +93,25 @@ class TestReminderPayLink(ReminderPayCommon):
         self.assertNotIn("Location", response.headers, "no way to the payment page")
         self.assertIn("is being processed", response.text)
         self.assertNotIn("/payment/pay", response.text)
-        # neither abandoned, failed nor cancelled transactions count, nor those of another customer
+        # none of these count: abandoned, failed or cancelled; another customer's; a payment
+        # of a named invoice (it pays what it names); older than a few days (the ledger is the
+        # truth again); done and posted; a refund
         self.env["payment.transaction"].search([("reference", "like", "DEBT-TEST-")]).state = "cancel"
         self._transaction(500000.0, "draft")
         self._transaction(500000.0, "error")
         other = self.env["res.partner"].create({"name": "Another customer"})
         self._transaction(700000.0, "pending", payer=other)
+        named = self._transaction(800000.0, "pending")
+        named.invoice_ids = self.invoice_vnd
+        old = self._transaction(900000.0, "pending")
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET last_state_change = NOW() - INTERVAL '5 days' WHERE id = %s",
+            [old.id],
+        )
+        old.invalidate_recordset()
+        self._transaction(600000.0, "done").is_post_processed = True
+        refund = self._transaction(400000.0, "pending")
+        refund.operation = "refund"
         self.assertEqual(self._redirected_amount(self._follow(path)), self.overdue)
 
     def test_changed_or_forged_links_are_refused(self):
