@@ -17,6 +17,7 @@ from . import debt_followup_run_line
 from . import debt_kpi
 from . import debt_ledger
 from . import debt_ledger_period
+from . import debt_ledger_followup
 from . import debt_followup_level
 from . import debt_interest_line
 from . import debt_netting
@@ -30,6 +31,7 @@ from . import debt_provision_line
 from . import debt_statement
 from . import ir_actions_report
 from . import ir_actions_report_batch
+from . import ir_qweb
 from . import mail_activity
 from . import payment_transaction
 from . import res_company
@@ -42,6 +44,7 @@ from . import res_partner_debt_confirmation
 from . import res_partner_followup
 from . import res_partner_followup_run
 from . import res_partner_followup_send
+from . import res_partner_followup_batch
 from . import res_partner_statement_run
 from . import res_partner_interest
 from . import res_partner_payment_means

@@ -108,25 +108,39 @@ class DebtFollowupHistory(models.Model):
         """Insert the history row of a reminder about to be sent, or return an empty recordset
         when one exists already: a second run the same day, a run resumed after a crash, or
         another server running the same job never send it again."""
+        return self._claim_batch([(partner.id, company.id, level.id)], date).get(
+            (partner.id, company.id, level.id), self.browse()
+        )
+
+    @api.model
+    def _claim_batch(self, reminders, date):
+        """``_claim`` for the reminders ``reminders`` (``[(partner id, company id, level id)]``)
+        in one statement: ``{(partner id, company id, level id): history}`` of those claimed
+        now; those sent already on ``date`` are left out."""
+        if not reminders:
+            return {}
+        partner_ids, company_ids, level_ids = (list(column) for column in zip(*reminders, strict=True))
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO debt_followup_history
                        (partner_id, company_id, level_id, date, user_id, state,
                         create_uid, create_date, write_uid, write_date)
-                VALUES (%(partner)s, %(company)s, %(level)s, %(date)s, %(user)s, 'done',
-                        %(user)s, NOW() AT TIME ZONE 'UTC', %(user)s, NOW() AT TIME ZONE 'UTC')
+                SELECT claim.partner_id, claim.company_id, claim.level_id, %(date)s, %(user)s, 'done',
+                       %(user)s, NOW() AT TIME ZONE 'UTC', %(user)s, NOW() AT TIME ZONE 'UTC'
+                  FROM UNNEST(%(partners)s::int[], %(companies)s::int[], %(levels)s::int[])
+                       AS claim(partner_id, company_id, level_id)
                 ON CONFLICT (partner_id, company_id, level_id, date) DO NOTHING
-                RETURNING id
+                RETURNING id, partner_id, company_id, level_id
                 """,
-                partner=partner.id,
-                company=company.id,
-                level=level.id,
+                partners=partner_ids,
+                companies=company_ids,
+                levels=level_ids,
                 date=date,
                 user=self.env.uid,
             ),
             # two servers claiming the same reminder: one fails with a serialization error, on purpose
             log_exceptions=False,
         )
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        return {(row[1], row[2], row[3]): self.browse(row[0]) for row in self.env.cr.fetchall()}

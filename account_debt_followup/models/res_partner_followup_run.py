@@ -182,7 +182,9 @@ class ResPartner(models.Model):
         return done
 
     def _debt_followup_run_batch(self, items):
-        """Send the reminders of the work items ``items`` (claimed), each in its own savepoint.
+        """Send the reminders of the work items ``items`` (claimed): together
+        (``_debt_followup_send_batch``), and those that could not be sent together each in its
+        own savepoint, where a failure is recorded on its customer.
 
         Read per batch, not per customer: the customers still due and their level (one query on
         the ledger a company), the debt figures the reminders show (one query a company), and
@@ -214,6 +216,14 @@ class ResPartner(models.Model):
                 for key in ((item.partner_id.id, item.company_id.id) for item in items)
             ]
         )
+
+        reminders = {}
+        for item in items:
+            key = (item.partner_id.id, item.company_id.id)
+            reminders[item.id] = (*customers[key], Level.browse(due[key]))
+        sent = items.browse(self._debt_followup_send_batch(reminders, letters))
+        sent.write({"state": "done"})  # sudo: the items are (see _debt_run)
+        items -= sent
 
         def send(item):
             key = (item.partner_id.id, item.company_id.id)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import format_amount
 
 from .debt_followup_run_line import CONCURRENCY_ERRORS
 from .res_partner_followup import DEFAULT_NEXT_ACTION_DAYS
@@ -32,17 +32,10 @@ class ResPartner(models.Model):
         all open items. Oldest due first."""
         self.ensure_one()
         company = (company or self.env.company).root_id
-        Ledger = self.env["debt.ledger"]
-        Ledger._flush()
-        reached = SQL("AND days >= %s", level.delay) if level and not level.join_invoices else SQL()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM (%s) ranked WHERE uncovered %s ORDER BY due, id",
-                Ledger._ranked(company, self.commercial_partner_id.ids),
-                reached,
-            )
-        )
-        return self.env["account.move.line"].browse([row[0] for row in rows])
+        partner_id = self.commercial_partner_id.id
+        days = level.delay if level and not level.join_invoices else None
+        items = self.env["debt.ledger"]._followup_items(company, {partner_id: days})[partner_id]
+        return self.env["account.move.line"].browse(items)
 
     def _debt_followup_recipients(self):
         self.ensure_one()
@@ -94,6 +87,9 @@ class ResPartner(models.Model):
         create_activity=None,
         send_sms=None,
         letter=None,
+        history=None,
+        lines=None,
+        batch=None,
     ):
         """Send the reminder of ``level`` to this customer now, and record it.
 
@@ -102,6 +98,12 @@ class ResPartner(models.Model):
         same level was sent today already. Raises ``UserError`` when it cannot be sent (no email
         address, template error...). ``letter``: the letter's PDF when it was rendered with
         others already (``_debt_followup_letters``), else it is rendered here.
+
+        The scheduled run's batch path (``_debt_followup_send_batch``) gives what it read and
+        claimed for the whole batch: ``history`` (the row claimed, empty when sent already),
+        ``lines`` (the items listed), and ``batch``, where the items' levels, the next action
+        date and the notes on the invoices are left for the batch to write at once at its end
+        (``_debt_followup_batch_write``) instead of being written here.
         """
         self.ensure_one()
         company = (company or self.env.company).root_id  # levels and history are the main company's
@@ -117,10 +119,12 @@ class ResPartner(models.Model):
         recipients = partner._debt_followup_recipients() if send_email else self.browse()
         if send_email and not recipients:  # before the letter is rendered for nothing
             raise UserError(self.env._("%(partner)s has no email address.", partner=partner.display_name))
-        history = self.env["debt.followup.history"]._claim(partner, company, level, today)
+        if history is None:
+            history = self.env["debt.followup.history"]._claim(partner, company, level, today)
         if not history:
             return history
-        lines = partner._get_followup_lines(company, level)
+        if lines is None:
+            lines = partner._get_followup_lines(company, level)
         # the totals the email, the letter and the partner's form show, from the ledger (the
         # scheduled run reads them for its whole batch at once)
         values = {
@@ -171,42 +175,13 @@ class ResPartner(models.Model):
         # sudo: the history is an audit record nobody writes over RPC (read-only access rights);
         # the reminder fills in its own row
         history.sudo().write(values)
-        # Each item of the reminder is marked with the highest level it reached, up to this one:
-        # a reminder covers the lower levels, and an item's level never goes down. A direct
-        # update: nothing is computed from these two follow-up columns, while the ORM write of a
-        # posted journal item runs all the accounting checks (38 ms a customer at 10,000
-        # customers in the benchmark).
-        lines.flush_recordset(["followup_level_id", "followup_date"])
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move_line aml
-                   SET followup_level_id = reached.level_id, followup_date = %(today)s
-                  FROM (
-                    SELECT line.id, (
-                            SELECT level.id FROM debt_followup_level level
-                             WHERE level.company_id = %(company)s AND level.active
-                               AND level.delay <= LEAST(
-                                       %(delay)s, %(today)s - COALESCE(line.date_maturity, line.date))
-                          ORDER BY level.delay DESC LIMIT 1
-                           ) AS level_id
-                      FROM account_move_line line
-                     WHERE line.id = ANY(%(ids)s)
-                  ) reached
-                  JOIN debt_followup_level new ON new.id = reached.level_id
-                 WHERE aml.id = reached.id
-                   AND NOT EXISTS (
-                        SELECT 1 FROM debt_followup_level done
-                         WHERE done.id = aml.followup_level_id AND done.delay >= new.delay)
-                """,
-                today=today,
-                company=company.id,
-                delay=level.delay,
-                ids=lines.ids,
-            )
-        )
-        lines.invalidate_recordset(["followup_level_id", "followup_date"])
-        partner_sudo.debt_followup_next_action_date = partner._debt_followup_next_date(level, today)
+        # the items' levels, the next action date and the notes on the invoices: written at the
+        # end of the batch, or here for a reminder sent alone
+        write_now = batch is None
+        if write_now:
+            batch = self._debt_followup_batch_new()
+        batch["items"].append((company.id, level.delay, lines.ids))
+        batch["next_dates"][company.id, partner.id] = partner._debt_followup_next_date(level, today)
         summary = self.env._(
             "Reminder “%(level)s” (%(channels)s): %(amount)s due, %(overdue)s overdue.",
             level=level.name,
@@ -218,9 +193,9 @@ class ResPartner(models.Model):
             partner_sudo.message_post(
                 body=summary, subtype_xmlid="mail.mt_note", attachment_ids=attachments.ids
             )
-        lines.move_id._message_log_batch(
-            bodies=dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary)
-        )
+        batch["notes"].update(dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary))
+        if write_now:
+            self._debt_followup_batch_write(batch)
         return history
 
     def _debt_followup_mail_options(self, company):

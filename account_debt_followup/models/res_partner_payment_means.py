@@ -232,11 +232,20 @@ class ResPartner(models.Model):
         payments and credit notes take off the overdue items, shown under the tables."""
         self.ensure_one()
         company = self.debt_followup_company_id.root_id
-        level = (
-            self.env["debt.followup.level"].browse(self.env.context.get("debt_followup_level_id")).exists()
-        )
-        groups = self._debt_followup_line_groups(company, level or None)
-        means = self._debt_payment_means(company)
+        Level = self.env["debt.followup.level"]
+        batch_lines = self.env.context.get("debt_followup_lines", {}).get(self.id)
+        if batch_lines is None:
+            level = Level.browse(self.env.context.get("debt_followup_level_id")).exists()
+            groups = self._debt_followup_line_groups(company, level or None)
+            means = self._debt_payment_means(company)
+        else:
+            # the scheduled run's batch read the items and the overdue amounts of all its
+            # customers at once (_debt_followup_batch_render): the same figures
+            level = Level.browse(self.env.context["debt_followup_level_id"])
+            lines = self.env["account.move.line"].browse(batch_lines)
+            groups = self._debt_followup_line_groups(company, level, lines=lines)
+            overdue = self.commercial_partner_id.with_company(company).debt_overdue_amount
+            means = self._debt_payment_means(company, amount=overdue)
         return {
             "groups": groups,
             "means": means,
