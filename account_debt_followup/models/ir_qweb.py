@@ -20,7 +20,11 @@ class IrQweb(models.AbstractModel):
         key = (
             etree.tostring(template),
             tuple(context.get(name) for name in self._get_template_cache_keys()),
+            # what else the compiler reads of the context
             context.get("raise_on_forbidden_code_for_model"),
+            context.get("preserve_comments"),
+            context.get("dev_mode"),
+            str(context.get("nsmap")),
         )
         if key not in compiled:
             compiled[key] = super()._compile(template)

@@ -53,7 +53,10 @@ class ResPartner(models.Model):
         except Exception as error:
             if getattr(error, "pgcode", None) in CONCURRENCY_ERRORS:
                 raise
-            _logger.info("Reminders of a batch sent one by one, the batch failed: %s", error)
+            # with its traceback: a fault of the batch path itself would otherwise only show as
+            # every batch sent one by one (info, not warning: one customer's failure, which the
+            # one-by-one path records, is the usual cause)
+            _logger.info("Reminders of a batch sent one by one, the batch failed: %s", error, exc_info=True)
             return []
         return list(sendable)
 
@@ -63,7 +66,7 @@ class ResPartner(models.Model):
         before sending it: an email address for an email, a phone number for an SMS."""
         if level.send_email and not partner._debt_followup_recipients():
             return False
-        return not (level.send_sms and not (partner.mobile or partner.phone))
+        return not (level.send_sms and ("sms.sms" not in self.env or not (partner.mobile or partner.phone)))
 
     @api.model
     def _debt_followup_execute_batch(self, reminders, letters):
@@ -233,7 +236,10 @@ class ResPartner(models.Model):
                 .with_company(company_id)
                 .browse([partner_id for ids in per_date.values() for partner_id in ids])
             )
-            tracking_disabled = self.env.context.get("tracking_disable")
+            # as Odoo's tracking: off with either key
+            tracking_disabled = self.env.context.get("tracking_disable") or self.env.context.get(
+                "mail_notrack"
+            )
             tracked = NEXT_DATE in partners._track_get_fields() and not tracking_disabled
             before = {partner.id: partner[NEXT_DATE] for partner in partners} if tracked else {}
             for date, partner_ids in per_date.items():

@@ -193,7 +193,9 @@ class ResPartner(models.Model):
             partner_sudo.message_post(
                 body=summary, subtype_xmlid="mail.mt_note", attachment_ids=attachments.ids
             )
-        batch["notes"].update(dict.fromkeys(lines.move_id.ids, Markup("<p>%s</p>") % summary))
+        # an entry with items of two customers carries both notes
+        for move_id in lines.move_id.ids:
+            batch["notes"][move_id] = batch["notes"].get(move_id, Markup()) + Markup("<p>%s</p>") % summary
         if write_now:
             self._debt_followup_batch_write(batch)
         return history

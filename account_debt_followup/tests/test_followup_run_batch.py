@@ -156,7 +156,8 @@ class TestFollowupRunBatch(DebtFollowupCommon):
         with the old and the new next action date."""
         partners = [self._customer(f"Tracked {i}") for i in range(2)]
         partners[0].with_company(self.company).debt_followup_next_action_date = "2024-06-01"
-        self._send_batch(partners, env=self.env(context=dict(self.env.context, tracking_disable=False)))
+        tracked = dict(self.env.context, tracking_disable=False, mail_notrack=False)
+        self._send_batch(partners, env=self.env(context=tracked))
         self.env.invalidate_all()
         for partner, old in zip(partners, ["2024-06-01", False], strict=True):
             tracking = partner.message_ids.tracking_value_ids
