@@ -1,11 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.tools import SQL
+
+from .models.account_move_line import OPEN_ITEMS_INDEX
 
 
 def uninstall_hook(env):
     """Unmatch and delete the payments of this module's demo data, so that uninstalling removes
     the demo invoices and customers like the rest of its records: Odoo refuses to delete
     reconciled journal items, and leaves a deleted payment's entry behind. Without demo data
-    there is nothing to do."""
+    there is nothing to do.
+
+    The index of the ledger's open items, on Odoo's own table, goes too."""
+    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(OPEN_ITEMS_INDEX)))
     data = env["ir.model.data"].search(
         [("module", "=", "account_debt_followup"), ("model", "in", ("account.move", "account.payment"))]
     )

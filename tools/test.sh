@@ -65,10 +65,13 @@ queue_glue = env["ir.module.module"].search([("name", "=", "account_debt_followu
 module.button_immediate_uninstall()
 env.cr.execute("SELECT count(*) FROM ir_model_fields WHERE name LIKE 'debt\\_%%'")
 left = env.cr.fetchone()[0]
+env.cr.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%%debt%%' AND tablename LIKE 'account%%'")
+indexes_left = env.cr.fetchone()[0]
 assert module.state == "uninstalled", module.state
 assert glue.state == "uninstalled", glue.state
 assert queue_glue.state == "uninstalled", queue_glue.state
 assert not left, "%s fields of the module are left after uninstall" % left
+assert not indexes_left, "%s indexes of the module are left on Odoo's tables" % indexes_left
 print("uninstall: ok")
 PY
 grep -q "uninstall: ok" "$LOG_DIR/uninstall.out" || { cat "$LOG_DIR/uninstall.out" >&2; die "uninstall check did not run"; }

@@ -157,7 +157,10 @@ class DebtLedger(models.AbstractModel):
               LEFT JOIN account_move move ON move.id = aml.move_id
               LEFT JOIN res_company company ON company.id = aml.company_id
               %(late_join)s
-             WHERE account.account_type = ANY(%(types)s)
+             -- the accounts' ids as an array: the planner counts the items of those accounts
+             -- from its statistics (joined on the type, it took 1 in 25 and joined row by row)
+             WHERE aml.account_id = ANY(ARRAY(
+                       SELECT id FROM account_account WHERE account_type = ANY(%(types)s)))
                AND aml.parent_state = 'posted'
                AND aml.company_id IN %(scope)s
                %(partner_filter)s %(open_filter)s %(period_filter)s
@@ -179,18 +182,21 @@ class DebtLedger(models.AbstractModel):
     @api.model
     def _ranked(self, companies, partner_ids=None, as_of=None, today=None):
         """SQL: the open receivable items with ``uncovered``: a debit not disputed that the
-        customer's unapplied credits do not pay, the oldest due being paid first."""
+        customer's unapplied credits do not pay, the oldest due being paid first, and
+        ``net_running``: for such a debit, what is left of the customer's debits due up to it
+        (itself included) once its unapplied credits paid them; not positive, it is paid.
+
+        One running sum does it: the customer's credits not disputed come first, then its debits
+        not disputed, oldest due first. (Two windows, the credits apart, cost twice the time.)"""
         return SQL(
             """
             SELECT ranked.*,
-                   ranked.residual > 0 AND NOT ranked.disputed
-                       AND ranked.running > COALESCE(ranked.credits, 0.0) AS uncovered
+                   ranked.residual > 0 AND NOT ranked.disputed AND ranked.net_running > 0 AS uncovered
               FROM (
                 SELECT items.*,
-                       -SUM(residual) FILTER (WHERE residual < 0 AND NOT disputed)
-                           OVER (PARTITION BY partner_id, root_company_id) AS credits,
-                       SUM(residual) FILTER (WHERE residual > 0 AND NOT disputed)
-                           OVER (PARTITION BY partner_id, root_company_id ORDER BY due, id) AS running
+                       SUM(residual) FILTER (WHERE NOT disputed) OVER (
+                           PARTITION BY partner_id, root_company_id ORDER BY residual > 0, due, id
+                       ) AS net_running
                   FROM (%s) items
               ) ranked
             """,
@@ -210,7 +216,8 @@ class DebtLedger(models.AbstractModel):
                    COALESCE(SUM(residual) FILTER (WHERE disputed), 0.0) AS disputed,
                    GREATEST(COALESCE(SUM(residual) FILTER (
                                 WHERE residual > 0 AND NOT disputed AND days > 0), 0.0)
-                            - COALESCE(MAX(credits), 0.0), 0.0) AS overdue,
+                            + COALESCE(SUM(residual) FILTER (WHERE residual < 0 AND NOT disputed), 0.0),
+                            0.0) AS overdue,
                    COALESCE(MAX(days) FILTER (WHERE uncovered AND days > 0), 0) AS max_days
               FROM (%s) ranked
           GROUP BY partner_id, root_company_id

@@ -81,7 +81,7 @@ class DebtLedger(models.AbstractModel):
                 """
                 SELECT id, move_id, move_name, partner_id, company_id, date, due, residual, disputed,
                        CASE WHEN disputed THEN residual
-                            ELSE LEAST(residual, GREATEST(running - COALESCE(credits, 0.0), 0.0))
+                            ELSE LEAST(residual, GREATEST(net_running, 0.0))
                        END AS base
                   FROM (%(ranked)s) ranked
                  WHERE residual > 0 AND due <= %(due_before)s
