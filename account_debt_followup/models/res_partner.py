@@ -1,7 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import SQL
 
 DEBT_GROUPS = (
     "account_debt_followup.group_credit_user,account.group_account_invoice,account.group_account_readonly"
@@ -107,34 +105,6 @@ class ResPartner(models.Model):
         return self.env["debt.ledger"]._partner_figures(
             company or self.env.company, partner_ids, exclude_order_ids
         )
-
-    # the figures the worklist sorts by, read from the ledger's totals of every customer
-    _DEBT_SORTABLE = {
-        "debt_open_amount": "open",
-        "debt_overdue_amount": "overdue",
-        "debt_max_days_overdue": "max_days",
-    }
-
-    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        column = self._DEBT_SORTABLE.get(field_name)
-        if not column:
-            return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
-        if not self.env.user.has_groups(self._fields[field_name].groups):
-            raise AccessError(self.env._("You cannot sort by %(field)s.", field=field_name))
-        Ledger = self.env["debt.ledger"]
-        Ledger._flush()
-        totals_alias = query.make_alias(alias, "debt_totals")
-        query.add_join(
-            "LEFT JOIN",
-            totals_alias,
-            SQL("(%s)", Ledger._partner_totals_sql(self.env.company)),
-            SQL(
-                "%s = %s",
-                SQL.identifier(totals_alias, "partner_id"),
-                SQL.identifier(alias, "commercial_partner_id"),
-            ),
-        )
-        return SQL("COALESCE(%s, 0) %s %s", SQL.identifier(totals_alias, column), direction, nulls)
 
     def action_open_debt_items(self):
         """Open the customer's receivable items not reconciled yet in the current company."""

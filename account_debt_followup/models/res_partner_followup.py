@@ -119,6 +119,15 @@ class ResPartner(models.Model):
             "next_action_date", "last_date", "reminded_today", "broken_promise"}}``
         """
         company = (company or self.env.company).root_id
+        # the worklist's page and its count (res_partner_worklist.py): read once for both
+        page = self.env.context.get("debt_followup_page")
+        if all_partners and page:
+            cache = self.env.cr.cache.setdefault(("debt_followup_page", page), {})
+            if company.id not in cache:
+                cache[company.id] = self.with_context(debt_followup_page=False)._get_followup_data(
+                    company, all_partners=True
+                )
+            return cache[company.id]
         if all_partners:
             partner_ids = None
         else:
@@ -135,32 +144,33 @@ class ResPartner(models.Model):
         query = SQL(
             """
             WITH levels AS (
-                SELECT id, delay, auto_execute
+                SELECT id, delay, auto_execute, LEAD(delay) OVER (ORDER BY delay) AS next_delay
                   FROM debt_followup_level
                  WHERE company_id = %(company)s AND active
-            ), reached AS (
-                SELECT ranked.partner_id, ranked.days, ranked.uncovered, ranked.expected_payment_date,
-                       done.delay AS done_delay,
-                       level.id AS level_id, level.delay AS level_delay
-                  FROM (%(ranked)s) ranked
-             LEFT JOIN debt_followup_level done ON done.id = ranked.followup_level_id
-             LEFT JOIN LATERAL (
-                    SELECT id, delay FROM levels
-                     WHERE ranked.uncovered AND levels.delay <= ranked.days
-                  ORDER BY levels.delay DESC LIMIT 1
-                   ) level ON TRUE
+            ), thresholds AS (
+                -- an item reminded at a level needs the next level up to be reminded again
+                SELECT done.id, MIN(levels.delay) AS delay
+                  FROM debt_followup_level done
+                  JOIN levels ON levels.delay > done.delay
+              GROUP BY done.id
             ), per_partner AS (
-                SELECT partner_id,
-                       COALESCE(MAX(days) FILTER (WHERE uncovered AND days > 0), 0) AS max_days,
-                       (ARRAY_AGG(level_id ORDER BY level_delay DESC)
-                            FILTER (WHERE level_id IS NOT NULL))[1] AS level_id,
-                       (ARRAY_AGG(level_id ORDER BY level_delay DESC) FILTER (
-                            WHERE level_id IS NOT NULL
-                              AND (done_delay IS NULL OR level_delay > done_delay)
-                              AND (expected_payment_date IS NULL OR expected_payment_date < %(today)s)
-                       ))[1] AS todo_level_id
-                  FROM reached
-              GROUP BY partner_id
+                -- an item reaches the last level its days passed: the levels of a customer are
+                -- those of its most overdue items, so the levels are looked up once a customer
+                SELECT ranked.partner_id,
+                       COALESCE(MAX(ranked.days) FILTER (WHERE ranked.uncovered AND ranked.days > 0), 0)
+                           AS max_days,
+                       MAX(ranked.days) FILTER (WHERE ranked.uncovered) AS level_days,
+                       MAX(ranked.days) FILTER (
+                           WHERE ranked.uncovered
+                             AND ranked.days >= CASE WHEN ranked.followup_level_id IS NULL
+                                                     THEN (SELECT MIN(delay) FROM levels)
+                                                     ELSE thresholds.delay END
+                             AND (ranked.expected_payment_date IS NULL
+                                  OR ranked.expected_payment_date < %(today)s)
+                       ) AS todo_days
+                  FROM (%(ranked)s) ranked
+             LEFT JOIN thresholds ON thresholds.id = ranked.followup_level_id
+              GROUP BY ranked.partner_id
             ), broken AS (
                 SELECT DISTINCT promise.partner_id
                   FROM debt_payment_promise promise
@@ -186,8 +196,7 @@ class ResPartner(models.Model):
                    %(history_partners)s
               GROUP BY partner_id
             )
-            SELECT per_partner.partner_id, per_partner.max_days, per_partner.level_id,
-                   per_partner.todo_level_id,
+            SELECT per_partner.partner_id, per_partner.max_days, reached.id, todo.id,
                    todo.auto_execute
                        AND NOT COALESCE((partner.debt_followup_by_hand ->> %(company_key)s)::boolean, FALSE),
                    (partner.debt_followup_next_action_date ->> %(company_key)s)::date,
@@ -195,7 +204,12 @@ class ResPartner(models.Model):
                    broken.partner_id IS NOT NULL
               FROM per_partner
               JOIN res_partner partner ON partner.id = per_partner.partner_id
-         LEFT JOIN levels todo ON todo.id = per_partner.todo_level_id
+         LEFT JOIN levels reached
+                ON reached.delay <= per_partner.level_days
+               AND (reached.next_delay IS NULL OR reached.next_delay > per_partner.level_days)
+         LEFT JOIN levels todo
+                ON todo.delay <= per_partner.todo_days
+               AND (todo.next_delay IS NULL OR todo.next_delay > per_partner.todo_days)
          LEFT JOIN histories ON histories.partner_id = per_partner.partner_id
          LEFT JOIN broken ON broken.partner_id = per_partner.partner_id
             """,

@@ -6,6 +6,7 @@ The follow-up status and levels are in res_partner_followup.py, sending a remind
 res_partner_followup_send.py.
 """
 
+import itertools
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -17,6 +18,16 @@ RISK_DAYS_POINTS = 35  # days overdue of the oldest unpaid item, full at RISK_DA
 RISK_DAYS_FULL = 120
 RISK_AMOUNT_POINTS = 35  # rank of the overdue amount among the company's overdue customers
 RISK_TRUST_POINTS = {"bad": 30, "normal": 10, "good": 0}
+# the fields searched on the follow-up data of every customer (_get_followup_data)
+FOLLOWUP_SEARCHED = ("debt_followup_status", "debt_followup_manual", "debt_max_days_overdue")
+PAGE_TOKENS = itertools.count(1)
+# the worklist's figures sorted by, and their column in _debt_risk_sql
+WORKLIST_COLUMNS = {
+    "debt_open_amount": "open",
+    "debt_overdue_amount": "overdue",
+    "debt_max_days_overdue": "max_days",
+    "debt_risk_score": "risk",
+}
 
 
 class ResPartner(models.Model):
@@ -34,12 +45,13 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ risk score
     @api.model
     def _debt_risk_sql(self, company):
-        """SQL: ``partner_id, risk`` of every commercial partner with open items in ``company``
-        (its main company and branches), from the ledger's totals, in one query."""
+        """SQL: ``partner_id, risk, open, overdue, max_days`` of every commercial partner with
+        open items in ``company`` (its main company and branches), from the ledger's totals, in
+        one query."""
         bad, normal, good = (SQL("%s", RISK_TRUST_POINTS[key]) for key in ("bad", "normal", "good"))
         return SQL(
             """
-            SELECT totals.partner_id,
+            SELECT totals.partner_id, totals.open, totals.overdue, totals.max_days,
                    CASE WHEN totals.overdue > 0 THEN ROUND(
                         %(days_points)s * LEAST(totals.max_days, %(days_full)s) / %(days_full)s::numeric
                       + %(amount_points)s * PERCENT_RANK() OVER (
@@ -65,29 +77,81 @@ class ResPartner(models.Model):
         self.env["debt.ledger"]._flush()
         self.env["res.partner"].flush_model(["trust"])
         # the rank compares every customer of the company: one query over all of them
-        scores = dict(self.env.execute_query(self._debt_risk_sql(self.env.company)))
+        scores = {
+            row["partner_id"]: row["risk"]
+            for row in self.env.execute_query_dict(self._debt_risk_sql(self.env.company))
+        }
         for partner in self:
             partner.debt_risk_score = scores.get(partner.commercial_partner_id.id, 0)
 
+    # ------------------------------------------------------------------ the worklist's page
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        if field_name != "debt_risk_score":
+        column = WORKLIST_COLUMNS.get(field_name)
+        if not column:
             return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
         if not self.env.user.has_groups(self._fields[field_name].groups):
             raise AccessError(self.env._("You cannot sort by %(field)s.", field=field_name))
         self.env["debt.ledger"]._flush()
         self.env["res.partner"].flush_model(["trust"])
-        risk_alias = query.make_alias(alias, "debt_risk")
+        # one join whatever the figures sorted by: the ledger's totals and risk of every customer
+        worklist_alias = query.make_alias(alias, "debt_worklist")
         query.add_join(
             "LEFT JOIN",
-            risk_alias,
+            worklist_alias,
             SQL("(%s)", self._debt_risk_sql(self.env.company)),
             SQL(
                 "%s = %s",
-                SQL.identifier(risk_alias, "partner_id"),
+                SQL.identifier(worklist_alias, "partner_id"),
                 SQL.identifier(alias, "commercial_partner_id"),
             ),
         )
-        return SQL("COALESCE(%s, 0) %s %s", SQL.identifier(risk_alias, "risk"), direction, nulls)
+        return SQL("COALESCE(%s, 0) %s %s", SQL.identifier(worklist_alias, column), direction, nulls)
+
+    @api.model
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        """The worklist's page filters on the follow-up status of every customer, and so does
+        its pager's count: the follow-up data are read once for both (nothing is written in
+        between)."""
+        if self.env.context.get("debt_followup_page") or not any(
+            isinstance(leaf, list | tuple) and leaf and leaf[0] in FOLLOWUP_SEARCHED for leaf in domain
+        ):
+            return super().web_search_read(domain, specification, offset, limit, order, count_limit)
+        token = next(PAGE_TOKENS)
+        try:
+            return super(ResPartner, self.with_context(debt_followup_page=token)).web_search_read(
+                domain, specification, offset, limit, order, count_limit
+            )
+        finally:
+            self.env.cr.cache.pop(("debt_followup_page", token), None)
+
+    def _fetch_query(self, query, fields):
+        """Customers sorted by a figure of the ledger (the worklist): the figures of the page's
+        rows are those of the query that sorted them, put in cache, not read again."""
+        worklist_alias = query.make_alias(self._table, "debt_worklist")
+        if worklist_alias not in query._joins:
+            return super()._fetch_query(query, fields)
+        names = list(WORKLIST_COLUMNS)
+        rows = self.env.execute_query(
+            query.select(
+                SQL.identifier(self._table, "id"),
+                *(SQL.identifier(worklist_alias, WORKLIST_COLUMNS[name]) for name in names),
+            )
+        )
+        records = self.browse([row[0] for row in rows])
+        currency = self.env.company.currency_id
+        for index, name in enumerate(names, start=1):
+            field = self._fields[name]
+            if not self.env.user.has_groups(field.groups):
+                continue
+            values = [
+                field.convert_to_cache(
+                    currency.round(row[index] or 0.0) if field.type == "monetary" else row[index] or 0,
+                    record,
+                )
+                for row, record in zip(rows, records, strict=True)
+            ]
+            self.env.cache.update(records, field, values)
+        return super(ResPartner, records)._fetch_query(records._as_query(), fields)
 
     # ------------------------------------------------------------------ a selection at once
     def action_debt_send_due_reminders(self):
