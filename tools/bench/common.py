@@ -15,6 +15,9 @@ INVOICES = int(os.environ.get("BENCH_INVOICES", 70000))  # 2 lines each
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", 30000))  # 2 lines each, partially reconciled
 ORDERS = int(os.environ.get("BENCH_ORDERS", 20000))
 RUNS = int(os.environ.get("BENCH_RUNS", 5))
+# BENCH_ONLY=ledger: the credit check, the worklist and the ledger's readers, no cron, PDF or OCA
+# peers (the large data sets); BENCH_ONLY=worklist: the credit check and the worklist only
+ONLY = os.environ.get("BENCH_ONLY", "")
 # the reminder cron at two volumes of due customers (fewer when fewer are due)
 CRON_SMALL = int(os.environ.get("BENCH_CRON_SMALL", 1000))
 CRON_LARGE = int(os.environ.get("BENCH_CRON_LARGE", 10000))

@@ -30,9 +30,10 @@ WORKLIST = "account_debt_followup.res_partner_action_followup"
 WORKLIST_PAGE = 80  # the list's page
 
 
-def measure_ledger(registry):
+def measure_ledger(registry, readers=True):
     """The credit check and the ledger's readers: the rows of the results table, and the raw
-    figures the OCA peers are compared with."""
+    figures the OCA peers are compared with. Without ``readers``, the credit check and the
+    worklist query only."""
     rows, ours = [], {}
     with rolled_back(registry) as env:
         company, env = main_company_env(env)
@@ -94,14 +95,18 @@ def measure_ledger(registry):
         elapsed = statistics.median(timed(status_all))
         count = count_queries(env, status_all)
         ours["status_all"] = {"time": elapsed, "queries": count, "customers": len(status_all())}
+        target = "≤250 ms for 10k" if len(partners) <= 10000 else "≤1 s at 100k"
+        missed = elapsed > (0.25 if len(partners) <= 10000 else 1)
         rows.append(
             (
                 "follow-up status, all customers (worklist query)",
                 f"{elapsed * 1000:.0f} ms",
                 worded(count),
-                "≤250 ms for 10k",
+                target + (" — missed" if missed else ""),
             )
         )
+        if not readers:
+            return rows, ours
 
         def status_read():
             env.invalidate_all()
@@ -305,7 +310,13 @@ def measure_worklist(registry):
         page = first_page()
         elapsed = statistics.median(timed(first_page))
         count = count_queries(env, first_page)
-        return {"time": elapsed, "queries": count, "rows": len(page["records"]), "length": page["length"]}
+        return {
+            "time": elapsed,
+            "queries": count,
+            "rows": len(page["records"]),
+            "length": page["length"],
+            "customers": len(bench_customers(env)),
+        }
 
 
 def measure_pdf(registry, report_url):
@@ -360,9 +371,12 @@ def pdf_rows(ours):
 
 
 def worklist_row(worklist):
+    # README.md: 300 ms at 10,000 customers
+    small = worklist["customers"] <= 10000
+    missed = worklist["time"] > (0.3 if small else 1)
     return (
         f"worklist, first page ({worklist['rows']} of {worklist['length']} customers, by overdue amount)",
         f"{worklist['time'] * 1000:.0f} ms",
         worded(worklist["queries"]),
-        "≤1 s at 100k customers" + ("" if worklist["time"] <= 1 else " — missed"),
+        ("≤300 ms at 10k" if small else "≤1 s at 100k") + (" — missed" if missed else ""),
     )
