@@ -197,7 +197,7 @@ class DebtLedger(models.AbstractModel):
                 SELECT ranked.id, ranked.company_id, ranked.partner_id, ranked.move_id,
                        ranked.company_currency_id AS currency_id, ranked.due,
                        COALESCE(late.days, 0) AS days_late,
-                       LEAST(ranked.residual, ranked.running - COALESCE(ranked.credits, 0.0)) AS amount,
+                       LEAST(ranked.residual, ranked.net_running) AS amount,
                        COALESCE(promise.promised_date, ranked.expected_payment_date,
                                 ranked.due + COALESCE(late.days, 0)) AS expected,
                        CASE WHEN promise.promised_date IS NOT NULL THEN 'promise'
