@@ -108,6 +108,7 @@ class ResPartner(models.Model):
         return SQL("COALESCE(%s, 0) %s %s", SQL.identifier(worklist_alias, column), direction, nulls)
 
     @api.model
+    @api.readonly
     def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
         """The worklist's page filters on the follow-up status of every customer, and so does
         its pager's count: the follow-up data are read once for both (nothing is written in
