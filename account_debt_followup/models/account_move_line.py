@@ -44,7 +44,7 @@ class AccountMoveLine(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """
@@ -56,6 +56,7 @@ class AccountMoveLine(models.Model):
                 SQL.identifier(OPEN_ITEMS_INDEX),
             )
         )
+        return result
 
     def action_debt_open_dispute(self):
         """A new dispute case on these items, to be completed and saved by credit control."""
