@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import hashlib
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -45,17 +47,25 @@ class AccountMoveLine(models.Model):
 
     def init(self):
         result = super().init()
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE INDEX IF NOT EXISTS %s ON account_move_line (company_id, partner_id)
-                INCLUDE (id, move_id, account_id, date_maturity, date, amount_residual,
-                         followup_excluded, debt_disputed, expected_payment_date, followup_level_id)
-                WHERE reconciled IS NOT TRUE AND amount_residual != 0 AND parent_state = 'posted'
-                """,
-                SQL.identifier(OPEN_ITEMS_INDEX),
-            )
+        definition = SQL(
+            """
+            CREATE INDEX %s ON account_move_line (company_id, partner_id)
+            INCLUDE (id, move_id, account_id, date_maturity, date, amount_residual,
+                     followup_excluded, debt_disputed, expected_payment_date, followup_level_id)
+            WHERE reconciled IS NOT TRUE AND amount_residual != 0 AND parent_state = 'posted'
+            """,
+            SQL.identifier(OPEN_ITEMS_INDEX),
         )
+        # the definition's fingerprint is kept as the index's comment: an index of an earlier
+        # definition (an upgrade changing it) is made again, not kept as it was
+        fingerprint = hashlib.sha256(definition.code.encode()).hexdigest()[:16]
+        self.env.cr.execute(SQL("SELECT obj_description(to_regclass(%s), 'pg_class')", OPEN_ITEMS_INDEX))
+        if self.env.cr.fetchone()[0] != fingerprint:
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(OPEN_ITEMS_INDEX)))
+            self.env.cr.execute(definition)
+            self.env.cr.execute(
+                SQL("COMMENT ON INDEX %s IS %s", SQL.identifier(OPEN_ITEMS_INDEX), fingerprint)
+            )
         return result
 
     def action_debt_open_dispute(self):

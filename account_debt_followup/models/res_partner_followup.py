@@ -6,7 +6,7 @@ res_partner_followup_run.py, the credit figures (exposure, overdue) in res_partn
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 FOLLOWUP_STATUS = [
@@ -121,8 +121,10 @@ class ResPartner(models.Model):
         company = (company or self.env.company).root_id
         # the worklist's page and its count (res_partner_worklist.py): read once for both
         page = self.env.context.get("debt_followup_page")
-        if all_partners and page:
-            cache = self.env.cr.cache.setdefault(("debt_followup_page", page), {})
+        # only a token web_search_read registered for this request (a client may put the key in
+        # its context: it must not freeze the answers of its searches)
+        cache = self.env.cr.cache.get(("debt_followup_page", page)) if all_partners and page else None
+        if cache is not None:
             if company.id not in cache:
                 cache[company.id] = self.with_context(debt_followup_page=False)._get_followup_data(
                     company, all_partners=True
@@ -296,7 +298,19 @@ class ResPartner(models.Model):
         for partner in self:
             partner.debt_promised_date = dates.get(partner.commercial_partner_id.id, False)
 
+    def _debt_check_search_access(self, fname):
+        """Odoo does not check a field's groups when it is searched: the debt figures a search
+        filters on would be told, by bisection, to whoever may not read them."""
+        groups = self._fields[fname].groups
+        if groups and not self.env.su and not self.env.user.has_groups(groups):
+            raise AccessError(
+                self.env._(
+                    "You cannot search on %(field)s.", field=self._fields[fname]._description_string(self.env)
+                )
+            )
+
     def _search_debt_promised_date(self, operator, value):
+        self._debt_check_search_access("debt_promised_date")
         if operator not in ("=", "!=") or value is not False:
             raise UserError(self.env._("Unsupported search on the date of payment promised."))
         promised = list(self._debt_open_promise_dates())
@@ -304,6 +318,7 @@ class ResPartner(models.Model):
         return [("commercial_partner_id", "in" if positive else "not in", promised)]
 
     def _search_debt_followup_status(self, operator, value):
+        self._debt_check_search_access("debt_followup_status")
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Unsupported search on the follow-up status."))
         values = {value} if operator in ("=", "!=") else set(value)
@@ -320,6 +335,7 @@ class ResPartner(models.Model):
     def _search_debt_max_days_overdue(self, operator, value):
         """Customers by days overdue of their oldest unpaid item (items excluded from the
         follow-up left out), in one query."""
+        self._debt_check_search_access("debt_max_days_overdue")
         compare = {
             ">": lambda days: days > value,
             ">=": lambda days: days >= value,
@@ -337,6 +353,7 @@ class ResPartner(models.Model):
         return domain
 
     def _search_debt_followup_manual(self, operator, value):
+        self._debt_check_search_access("debt_followup_manual")
         if operator not in ("=", "!="):
             raise UserError(self.env._("Unsupported search on the manual follow-up."))
         today = fields.Date.context_today(self)

@@ -63,6 +63,7 @@ class ResPartner(models.Model):
             partner.debt_at_risk = partner.commercial_partner_id.id in at_risk
 
     def _search_debt_at_risk(self, operator, value):
+        self._debt_check_search_access("debt_at_risk")
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Search customers at risk with “is set” or “is not set” only."))
         company = self.env.company

@@ -113,11 +113,14 @@ class ResPartner(models.Model):
         """The worklist's page filters on the follow-up status of every customer, and so does
         its pager's count: the follow-up data are read once for both (nothing is written in
         between)."""
-        if self.env.context.get("debt_followup_page") or not any(
+        if not any(
             isinstance(leaf, list | tuple) and leaf and leaf[0] in FOLLOWUP_SEARCHED for leaf in domain
         ):
             return super().web_search_read(domain, specification, offset, limit, order, count_limit)
+        # a token of this call, registered in this request's cursor: _get_followup_data uses no
+        # other (one a client puts in its context is ignored)
         token = next(PAGE_TOKENS)
+        self.env.cr.cache[("debt_followup_page", token)] = {}
         try:
             return super(ResPartner, self.with_context(debt_followup_page=token)).web_search_read(
                 domain, specification, offset, limit, order, count_limit
@@ -127,7 +130,10 @@ class ResPartner(models.Model):
 
     def _fetch_query(self, query, fields):
         """Customers sorted by a figure of the ledger (the worklist): the figures of the page's
-        rows are those of the query that sorted them, put in cache, not read again."""
+        rows are those of the query that sorted them, put in cache, not read again. (Any search
+        sorted by such a figure, not only the page's: the figures are the ledger's at that
+        moment, as a read of the computed fields would give; the join's alias is the one
+        ``_order_field_to_sql`` made, found in the query's joins.)"""
         worklist_alias = query.make_alias(self._table, "debt_worklist")
         if worklist_alias not in query._joins:
             return super()._fetch_query(query, fields)

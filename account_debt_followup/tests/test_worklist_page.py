@@ -2,9 +2,11 @@
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..models.account_move_line import OPEN_ITEMS_INDEX
 from .common import DebtFollowupCommon
 
 TODAY = "2024-06-30"
@@ -130,3 +132,42 @@ class TestWorklistPage(DebtFollowupCommon):
         self.domain = [*self.domain[:-1], ("id", "in", (self.customers | partners).ids)]
         many = self._count_queries(lambda: self._page(self.credit_user, self.company, FIGURES))
         self.assertEqual(few, many)
+
+    def test_who_may_not_read_the_figures_may_not_search_on_them(self):
+        """Searching by a figure tells it by bisection (days overdue > 30, > 15...): refused to
+        whoever may not read it, as sorting by it is, over RPC too."""
+        searches = {
+            "debt_followup_status": ("=", "in_need_of_action"),
+            "debt_max_days_overdue": (">", 30),
+            "debt_followup_manual": ("=", True),
+            "debt_promised_date": ("!=", False),
+            "debt_at_risk": ("=", True),
+        }
+        employee = new_test_user(self.env, login="plain_employee", groups="base.group_user")
+        for user in (self.salesman, self.salesman_contacts, employee):
+            Partner = self.env["res.partner"].with_user(user)
+            for name, (operator, value) in searches.items():
+                with self.subTest(user=user.login, field=name), self.assertRaises(AccessError):
+                    Partner.web_search_read([(name, operator, value)], {"display_name": {}})
+        # a credit user may
+        found = (
+            self.env["res.partner"].with_user(self.credit_user).search([("debt_max_days_overdue", ">", 30)])
+        )
+        self.assertIn(self.customers[0], found)
+
+    def test_a_page_token_put_in_the_context_by_a_client_is_ignored(self):
+        """The page's figures are read once for the page and its count only: a client putting the
+        key in its context does not freeze the answers of its later searches."""
+        Partner = self.env["res.partner"].with_user(self.credit_user).with_context(debt_followup_page=1)
+        domain = [("debt_max_days_overdue", ">", 500), ("id", "in", self.domain[-1][2])]
+        self.assertFalse(Partner.search(domain))
+        late = self.customers[1]
+        self._create_invoice(late, 10.0, "2022-01-01", due_date="2022-01-31")
+        self.assertEqual(Partner.search(domain), late)
+
+    def test_the_open_items_index_is_made_again_when_its_definition_changes(self):
+        self.env.cr.execute(f"DROP INDEX {OPEN_ITEMS_INDEX}")
+        self.env.cr.execute(f"CREATE INDEX {OPEN_ITEMS_INDEX} ON account_move_line (company_id)")
+        self.env["account.move.line"].init()
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [OPEN_ITEMS_INDEX])
+        self.assertIn("INCLUDE", self.env.cr.fetchone()[0])
