@@ -221,6 +221,11 @@ class DebtDispute(models.Model):
     def write(self, vals):
         before = self.line_ids
         result = super().write(vals)
+        if vals.get("state") == "open":
+            # a case opened (accepted, reopened, or written so over RPC): its items must still be
+            # open debts, at least the amount disputed (they may have been paid meanwhile); a
+            # case closed is never checked, whatever became of its invoice
+            self._check_lines()
         if {"line_ids", "state"} & set(vals):
             self._sync_items(before | self.line_ids)
         if {"date_deadline", "user_id"} & set(vals):
@@ -293,9 +298,7 @@ class DebtDispute(models.Model):
         """Credit control accepts a case opened on the portal: it is open, its items are flagged
         (out of reminders and overdue), its owner has the usual days to resolve it."""
         self._check_to_review()
-        self.write({"state": "open"})
-        # checked again: the items may have been paid in part during the review
-        self._check_lines()
+        self.write({"state": "open"})  # checked again (write): paid in part during the review?
         for dispute in self:
             # a new deadline: the review to-do is replaced by the resolution one (see write)
             dispute.date_deadline = fields.Date.context_today(self) + timedelta(days=ACCEPTED_DISPUTE_DAYS)
@@ -325,7 +328,6 @@ class DebtDispute(models.Model):
                 # paid in part since it was closed: what the items still owe is disputed (nothing
                 # owed: refused by _check_lines)
                 values["amount"] = dispute.open_amount
-            dispute.write(values)
-            dispute._check_lines()  # open again: its items must still be open debts
+            dispute.write(values)  # checked again (write): its items must still be open debts
             dispute._schedule_deadline()
         return True

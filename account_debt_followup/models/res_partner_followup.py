@@ -123,7 +123,8 @@ class ResPartner(models.Model):
         page = self.env.context.get("debt_followup_page")
         # only a token web_search_read registered for this request (a client may put the key in
         # its context: it must not freeze the answers of its searches)
-        cache = self.env.cr.cache.get(("debt_followup_page", page)) if all_partners and page else None
+        registered = all_partners and isinstance(page, int)
+        cache = self.env.cr.cache.get(("debt_followup_page", page)) if registered else None
         if cache is not None:
             if company.id not in cache:
                 cache[company.id] = self.with_context(debt_followup_page=False)._get_followup_data(

@@ -221,3 +221,13 @@ class TestPortalDispute(DebtFollowupCommon, HttpCase):
         self.assertEqual(dispute.state, "cancelled")
         with self.assertRaises(ValidationError):
             dispute.with_user(self.credit_user).action_reopen()
+
+    def test_a_case_opened_over_rpc_is_checked_too(self):
+        """Writing the state over RPC, past the buttons, is checked as accepting is."""
+        self._login(self.portal_a)
+        self._post(self.invoice_a)
+        dispute = self._disputes()
+        self._register_payment(self.invoice_a, 1000.0, fields.Date.today())
+        self.env.invalidate_all()
+        with self.assertRaises(ValidationError):
+            dispute.with_user(self.credit_user).write({"state": "open"})

@@ -149,6 +149,15 @@ class TestWorklistPage(DebtFollowupCommon):
             for name, (operator, value) in searches.items():
                 with self.subTest(user=user.login, field=name), self.assertRaises(AccessError):
                     Partner.web_search_read([(name, operator, value)], {"display_name": {}})
+        # a billing clerk reads the figures of the credit check (days overdue, at risk), not the
+        # collectors' follow-up state
+        Partner = self.env["res.partner"].with_user(self.billing_clerk)
+        for name, (operator, value) in searches.items():
+            if name in ("debt_max_days_overdue", "debt_at_risk"):
+                Partner.search([(name, operator, value)])
+                continue
+            with self.subTest(user="billing_clerk", field=name), self.assertRaises(AccessError):
+                Partner.search([(name, operator, value)])
         # a credit user may
         found = (
             self.env["res.partner"].with_user(self.credit_user).search([("debt_max_days_overdue", ">", 30)])

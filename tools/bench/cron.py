@@ -13,7 +13,10 @@ selection is deleted after each run.
 
 One worker and two workers are measured the same way (processes started, then timed from the
 moment all are ready), so the speed-up compares like with like. It is an ideal: real workers
-commit each batch, and may meet each other's commits (a batch given up and taken again).
+commit each batch, and may meet each other's commits (a batch given up and taken again). A
+customer due in two companies whose two items go to two workers would make them wait for each
+other (both write the customer) until the lock timeout: the generated data set has follow-up
+levels in one company only.
 
 With OCA ``queue_job`` and our glue ``account_debt_followup_queue`` installed, the run is also
 split into queue jobs (``_debt_run_share``, one job a batch, channel ``root.debt_followup``),
